@@ -8,5 +8,8 @@ the TensorFlow, JAX and PyTorch backends.
 __version__ = "0.1.0"
 
 from keras_landmarks import layers  # noqa: E402
+from keras_landmarks import losses  # noqa: E402
+from keras_landmarks import models  # noqa: E402
+from keras_landmarks.models import LandmarkModel  # noqa: E402
 
-__all__ = ["layers", "__version__"]
+__all__ = ["LandmarkModel", "layers", "losses", "models", "__version__"]

@@ -1,0 +1,392 @@
+"""Source/target pairs from two frames of the same video.
+
+IMM-NOTES, "Video pairs": two frames of one video a random gap apart (the
+paper uses a gap uniform in [3, 30] frames on Human3.6M); both are cropped to
+the union of their boxes, resized, flipped together (p 0.5) and swapped
+(p 0.5). Three sources share this: in-memory arrays
+(`frame_pairs_from_arrays`), folders of frame images
+(`frame_pairs_from_folders`) and video files (`frame_pairs_from_video_files`
+in `video_files.py`). Randomness is stateless, keyed by `(seed, pair index)`.
+"""
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from keras_landmarks.data.image_files import (
+    IMAGE_EXTENSIONS,
+    decode_image,
+    keep_readable,
+)
+from keras_landmarks.data.image_geometry import (
+    crop_and_resize,
+    flip_left_right,
+    full_image_box,
+)
+from keras_landmarks.data.random_seeds import check_seed, element_seed, split_seed
+
+logger = logging.getLogger("keras_landmarks.data")
+
+# Paper, Human3.6M: the two frames are 3 to 30 frames apart.
+MIN_GAP = 3
+MAX_GAP = 30
+
+
+def check_gaps(min_gap, max_gap):
+    """Raises `ValueError` unless `0 < min_gap <= max_gap` are ints."""
+    for name, value in (("min_gap", min_gap), ("max_gap", max_gap)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise ValueError(f"`{name}` must be an int. Received: {name}={value!r}")
+    if not 0 < min_gap <= max_gap:
+        raise ValueError(
+            "Gaps must satisfy 0 < min_gap <= max_gap. "
+            f"Received: min_gap={min_gap}, max_gap={max_gap}"
+        )
+
+
+def _size(image_size):
+    if image_size is None:
+        return None
+    if isinstance(image_size, (int, np.integer)) and image_size > 1:
+        return (int(image_size), int(image_size))
+    if isinstance(image_size, (tuple, list)) and len(image_size) == 2:
+        return tuple(int(s) for s in image_size)
+    raise ValueError(
+        f"`image_size` must be an int or (height, width). Received: {image_size!r}"
+    )
+
+
+def sample_frame_pair(num_frames, seed, min_gap=MIN_GAP, max_gap=MAX_GAP):
+    """Picks two frame indices `gap` apart, gap uniform in [min_gap, max_gap].
+
+    The gap is capped at `num_frames - 1`; the first frame is uniform over the
+    positions that leave room for the gap.
+
+    Args:
+        num_frames: int scalar tensor, frames in the video (> min_gap).
+        seed: `(2,)` int tensor, a stateless seed.
+        min_gap: int, default 3.
+        max_gap: int, default 30.
+
+    Returns:
+        `(first, second)` int64 scalar tensors with `second - first = gap`.
+    """
+    num_frames = tf.cast(num_frames, tf.int64)
+    gap_seed, start_seed = split_seed(seed, 2)
+    high = tf.minimum(tf.constant(max_gap, tf.int64), num_frames - 1)
+    gap = tf.random.stateless_uniform(
+        (), gap_seed, minval=min_gap, maxval=high + 1, dtype=tf.int64
+    )
+    first = tf.random.stateless_uniform(
+        (), start_seed, minval=0, maxval=num_frames - gap, dtype=tf.int64
+    )
+    return first, first + gap
+
+
+def make_frame_pair(
+    first,
+    second,
+    seed,
+    image_size=None,
+    boxes=None,
+    landmarks=None,
+    flip=True,
+    swap=True,
+):
+    """Makes one {"source", "target", "mask"} pair from two frames.
+
+    Args:
+        first: float tensor `(H, W, 3)`, the earlier frame, RGB in [0, 255].
+        second: float tensor `(H, W, 3)`, the later frame.
+        seed: `(2,)` int tensor, a stateless seed.
+        image_size: optional `(height, width)`; default the frame size.
+        boxes: optional float tensor `(2, 4)`, per-frame `(x0, y0, x1, y1)`
+            boxes in pixel-centre coordinates; both frames are cropped to the
+            union of the two.
+        landmarks: optional float tensor `(2, P, 2)`, per-frame pixel (x, y).
+        flip: bool, default True. Mirror both frames with probability 0.5.
+        swap: bool, default True. Swap source and target with probability 0.5.
+
+    Returns:
+        dict with "source", "target" float32 `(height, width, 3)`, "mask"
+        float32 ones `(height, width, 1)`, and with `landmarks` also
+        "source_landmarks", "target_landmarks" float32 `(P, 2)` in pixels of
+        the returned images.
+    """
+    first = tf.cast(first, tf.float32)
+    second = tf.cast(second, tf.float32)
+    if image_size is None:
+        if first.shape[0] is None or first.shape[1] is None:
+            raise ValueError(
+                f"Pass `image_size`: the frame size is not static ({first.shape})."
+            )
+        image_size = (first.shape[0], first.shape[1])
+    if boxes is None:
+        box = full_image_box(first)
+    else:
+        boxes = tf.cast(boxes, tf.float32)
+        box = tf.concat(
+            [tf.reduce_min(boxes[:, :2], 0), tf.reduce_max(boxes[:, 2:], 0)], 0
+        )
+    points = (None, None) if landmarks is None else (landmarks[0], landmarks[1])
+    source, source_points = crop_and_resize(first, box, image_size, points[0])
+    target, target_points = crop_and_resize(second, box, image_size, points[1])
+    flip_seed, swap_seed = split_seed(seed, 2)
+    if flip:
+        do_flip = tf.random.stateless_uniform((), flip_seed) < 0.5
+        flipped_source, flipped_source_points = flip_left_right(source, source_points)
+        flipped_target, flipped_target_points = flip_left_right(target, target_points)
+        source = tf.where(do_flip, flipped_source, source)
+        target = tf.where(do_flip, flipped_target, target)
+        if landmarks is not None:
+            source_points = tf.where(do_flip, flipped_source_points, source_points)
+            target_points = tf.where(do_flip, flipped_target_points, target_points)
+    if swap:
+        do_swap = tf.random.stateless_uniform((), swap_seed) < 0.5
+        source, target = (
+            tf.where(do_swap, target, source),
+            tf.where(do_swap, source, target),
+        )
+        if landmarks is not None:
+            source_points, target_points = (
+                tf.where(do_swap, target_points, source_points),
+                tf.where(do_swap, source_points, target_points),
+            )
+    pair = {
+        "source": source,
+        "target": target,
+        "mask": tf.ones((image_size[0], image_size[1], 1), tf.float32),
+    }
+    if landmarks is not None:
+        pair["source_landmarks"] = source_points
+        pair["target_landmarks"] = target_points
+    return pair
+
+
+def frame_pairs_from_arrays(
+    frames,
+    landmarks=None,
+    boxes=None,
+    seed=0,
+    min_gap=MIN_GAP,
+    max_gap=MAX_GAP,
+    image_size=None,
+    flip=True,
+    swap=True,
+    num_pairs=None,
+    num_parallel_calls=tf.data.AUTOTUNE,
+):
+    """Frame pairs from videos held in memory.
+
+    Pair `i` comes from video `i % num_videos` with the seed `(seed, i)`.
+
+    Args:
+        frames: array `(num_videos, T, H, W, 3)`, RGB in [0, 255] (any dtype).
+        landmarks: optional array `(num_videos, T, P, 2)`, pixel (x, y); when
+            given, the pairs carry "source_landmarks" and "target_landmarks".
+        boxes: optional array `(num_videos, T, 4)` of `(x0, y0, x1, y1)`
+            pixel-centre boxes; both frames are cropped to their union.
+        seed: int, default 0.
+        min_gap: int, default 3. Smallest frame gap (paper: 3).
+        max_gap: int, default 30. Largest frame gap (paper: 30).
+        image_size: optional int or `(height, width)`; default `(H, W)`.
+        flip: bool, default True. Random horizontal flip of both frames.
+        swap: bool, default True. Random source/target swap.
+        num_pairs: optional int; default `num_videos` (one pair per video).
+        num_parallel_calls: int, default `tf.data.AUTOTUNE`.
+
+    Returns:
+        `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
+
+    Example:
+
+    >>> frames = np.zeros((2, 40, 32, 32, 3), np.uint8)
+    >>> pairs = frame_pairs_from_arrays(frames, seed=0)
+    >>> sorted(next(iter(pairs)))
+    ['mask', 'source', 'target']
+    """
+    check_seed(seed)
+    check_gaps(min_gap, max_gap)
+    frames = np.asarray(frames)
+    if frames.ndim != 5 or frames.shape[-1] != 3:
+        raise ValueError(
+            "`frames` must have shape (num_videos, T, H, W, 3). "
+            f"Received: shape={frames.shape}"
+        )
+    num_videos, length = frames.shape[:2]
+    if length <= min_gap:
+        raise ValueError(
+            f"Videos need more than min_gap={min_gap} frames. Received: T={length}"
+        )
+    for name, value, tail in (
+        ("landmarks", landmarks, (2,)),
+        ("boxes", boxes, (4,)),
+    ):
+        if value is not None:
+            value = np.asarray(value)
+            if value.shape[:2] != (num_videos, length) or value.shape[-1:] != tail:
+                raise ValueError(
+                    f"`{name}` must have shape (num_videos, T, ..., "
+                    f"{tail[0]}) matching frames {frames.shape[:2]}. "
+                    f"Received: {name}.shape={value.shape}"
+                )
+    size = _size(image_size) or tuple(frames.shape[2:4])
+    num_pairs = num_videos if num_pairs is None else int(num_pairs)
+    columns = {"frames": frames}
+    if landmarks is not None:
+        columns["landmarks"] = np.asarray(landmarks, np.float32)
+    if boxes is not None:
+        columns["boxes"] = np.asarray(boxes, np.float32)
+    videos = tf.data.Dataset.from_tensor_slices(columns).repeat()
+    indices = tf.data.Dataset.range(num_pairs)
+
+    def to_pair(index, video):
+        seed_pair, seed_frames = split_seed(element_seed(seed, index), 2)
+        first, second = sample_frame_pair(length, seed_frames, min_gap, max_gap)
+        chosen = tf.stack([first, second])
+        return make_frame_pair(
+            tf.gather(video["frames"], first),
+            tf.gather(video["frames"], second),
+            seed_pair,
+            size,
+            tf.gather(video["boxes"], chosen) if "boxes" in video else None,
+            tf.gather(video["landmarks"], chosen) if "landmarks" in video else None,
+            flip,
+            swap,
+        )
+
+    return tf.data.Dataset.zip(indices, videos).map(
+        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
+    )
+
+
+def frame_pairs_from_frame_files(
+    videos,
+    image_size,
+    boxes=None,
+    landmarks=None,
+    seed=0,
+    min_gap=MIN_GAP,
+    max_gap=MAX_GAP,
+    flip=True,
+    swap=True,
+    num_pairs=None,
+    validate=True,
+    num_parallel_calls=tf.data.AUTOTUNE,
+):
+    """Frame pairs from videos stored as lists of frame image files.
+
+    Frames that fail `check_image_file` are dropped from their video (logged
+    and counted); videos left with `min_gap` frames or fewer are skipped.
+    Pair `i` comes from video `i % num_videos` with the seed `(seed, i)`.
+
+    Args:
+        videos: list of lists of frame paths, each in temporal order.
+        image_size: int or `(height, width)`.
+        boxes: optional list (one per video) of `(T, 4)` arrays of
+            `(x0, y0, x1, y1)` pixel-centre boxes.
+        landmarks: optional list of `(T, P, 2)` arrays, pixel (x, y); the
+            pairs then carry "source_landmarks" and "target_landmarks".
+        seed, min_gap, max_gap, flip, swap, num_pairs, num_parallel_calls: as
+            in `frame_pairs_from_arrays`.
+        validate: bool, default True. Check every frame file first.
+
+    Returns:
+        `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
+    """
+    check_seed(seed)
+    check_gaps(min_gap, max_gap)
+    size = _size(image_size)
+    if size is None:
+        raise ValueError("`image_size` is required for frames read from files.")
+    paths, box_rows, point_rows, lengths = [], [], [], []
+    for v, frame_paths in enumerate(videos):
+        keep = (
+            keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
+        )
+        if keep.size <= min_gap:
+            logger.warning(
+                "Skipping a video with %d readable frames (need > %d): %s",
+                keep.size,
+                min_gap,
+                frame_paths[0] if len(frame_paths) else "(no frames)",
+            )
+            continue
+        paths.extend(np.asarray(frame_paths, dtype=object)[keep].astype(str))
+        if boxes is not None:
+            box_rows.append(np.asarray(boxes[v], np.float32)[keep])
+        if landmarks is not None:
+            point_rows.append(np.asarray(landmarks[v], np.float32)[keep])
+        lengths.append(keep.size)
+    if not lengths:
+        raise ValueError(
+            f"No video has more than min_gap={min_gap} readable frames "
+            f"({len(videos)} videos given)."
+        )
+    lengths = np.asarray(lengths, np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    paths = tf.constant(paths)
+    all_boxes = tf.constant(np.concatenate(box_rows)) if box_rows else None
+    all_points = tf.constant(np.concatenate(point_rows)) if point_rows else None
+    num_pairs = len(lengths) if num_pairs is None else int(num_pairs)
+
+    def to_pair(index):
+        seed_pair, seed_frames = split_seed(element_seed(seed, index), 2)
+        video = index % len(lengths)
+        first, second = sample_frame_pair(
+            tf.gather(lengths, video), seed_frames, min_gap, max_gap
+        )
+        rows = tf.gather(offsets, video) + tf.stack([first, second])
+        return make_frame_pair(
+            decode_image(tf.gather(paths, rows[0])),
+            decode_image(tf.gather(paths, rows[1])),
+            seed_pair,
+            size,
+            None if all_boxes is None else tf.gather(all_boxes, rows),
+            None if all_points is None else tf.gather(all_points, rows),
+            flip,
+            swap,
+        )
+
+    pairs = tf.data.Dataset.range(num_pairs).map(
+        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
+    )
+    return pairs.ignore_errors(log_warning=True)
+
+
+def frame_pairs_from_folders(root, image_size, **kwargs):
+    """Frame pairs from a folder holding one subfolder of frames per video.
+
+    Expected layout: `root/<video>/<frame>.{jpg,png,...}`, frames sorted by file
+    name (zero-pad the numbers). Subfolders without images are ignored.
+
+    Args:
+        root: str or path-like.
+        image_size: int or `(height, width)`.
+        **kwargs: passed to `frame_pairs_from_frame_files` (seed, min_gap,
+            max_gap, flip, swap, num_pairs, validate, num_parallel_calls).
+
+    Returns:
+        `tf.data.Dataset` of {"source", "target", "mask"} dicts.
+
+    Raises:
+        ValueError: `root` is missing or has no subfolder with frame images.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"Expected a folder of video folders at {root}; not found.")
+    videos = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        frames = sorted(
+            str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS
+        )
+        if frames:
+            videos.append(frames)
+    if not videos:
+        raise ValueError(
+            f"Expected subfolders of frame images (root/<video>/<frame>.jpg) in "
+            f"{root}; found none."
+        )
+    return frame_pairs_from_frame_files(videos, image_size, **kwargs)

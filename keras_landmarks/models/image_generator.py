@@ -1,0 +1,142 @@
+"""The generator: appearance features + Gaussian maps -> image (paper section 4)."""
+
+import keras
+from keras import ops
+
+from keras_landmarks.models.conv_block import WEIGHT_DECAY
+from keras_landmarks.models.conv_block import ConvBlock
+from keras_landmarks.models.conv_block import conv_kernel_kwargs
+
+# Reference code: 256 -> 128 -> 64 -> 32 channels, one entry per resolution.
+REFERENCE_GENERATOR_FILTERS = (256, 128, 64, 32)
+
+
+@keras.saving.register_keras_serializable(package="keras_landmarks")
+class ImageGenerator(keras.layers.Layer):
+    """Renders the target image from appearance features and landmark maps.
+
+    The inputs are concatenated along channels at the lowest resolution (no
+    skip connections). Each resolution but the last has two 3x3 conv+BN+ReLU
+    blocks followed by bilinear x2 upsampling; the last (full) resolution has
+    one conv+BN+ReLU block, then a linear 3x3 conv to the output channels.
+    With the defaults and 16x16 inputs this is the reference generator for
+    128x128 images. The output is unbounded, on the input images' [0, 255] scale.
+
+    Args:
+        filters: sequence of ints, channels at each resolution from the lowest;
+            `len(filters) - 1` upsamplings.
+        output_channels: int, default 3.
+        weight_decay: float, default 1e-5.
+
+    Call arguments:
+        inputs: list `[features, maps]`, `(batch, h, w, C)` and `(batch, h, w, K)`.
+        training: bool.
+
+    Returns:
+        `(batch, h * 2**(len(filters) - 1), w * ..., output_channels)`.
+
+    Example:
+
+    >>> generator = ImageGenerator(filters=(16, 8))
+    >>> generator([np.zeros((1, 8, 8, 16)), np.zeros((1, 8, 8, 5))]).shape
+    (1, 16, 16, 3)
+    """
+
+    def __init__(
+        self,
+        filters=REFERENCE_GENERATOR_FILTERS,
+        output_channels=3,
+        weight_decay=WEIGHT_DECAY,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        filters = tuple(filters)
+        if not filters or any(
+            not isinstance(f, int) or isinstance(f, bool) or f < 1 for f in filters
+        ):
+            raise ValueError(
+                "`filters` must be a non-empty sequence of positive ints. "
+                f"Received: filters={filters}"
+            )
+        if not isinstance(output_channels, int) or output_channels < 1:
+            raise ValueError(
+                "`output_channels` must be a positive int. "
+                f"Received: output_channels={output_channels!r}"
+            )
+        self.filters = filters
+        self.output_channels = output_channels
+        self.weight_decay = weight_decay
+        self.stages = []
+        for level, f in enumerate(filters):
+            last = level == len(filters) - 1
+            self.stages.append(
+                [
+                    ConvBlock(
+                        f,
+                        3,
+                        weight_decay=weight_decay,
+                        dtype=self.dtype_policy,
+                        name=f"level_{level}_block_{i}",
+                    )
+                    for i in range(1 if last else 2)
+                ]
+            )
+        self.upsample = keras.layers.UpSampling2D(
+            2, interpolation="bilinear", dtype=self.dtype_policy, name="upsample"
+        )
+        self.to_image = keras.layers.Conv2D(
+            output_channels,
+            3,
+            padding="same",
+            dtype=self.dtype_policy,
+            name="to_image",
+            **conv_kernel_kwargs(weight_decay),
+        )
+
+    @property
+    def upsampling(self):
+        """Ratio of the output size to the input size."""
+        return 2 ** (len(self.filters) - 1)
+
+    def build(self, input_shape):
+        features_shape, maps_shape = input_shape
+        shape = (*features_shape[:3], features_shape[3] + maps_shape[3])
+        for level, blocks in enumerate(self.stages):
+            if level > 0:
+                shape = self.upsample.compute_output_shape(shape)
+            for block in blocks:
+                block.build(shape)
+                shape = block.compute_output_shape(shape)
+        self.to_image.build(shape)
+        self.built = True
+
+    def call(self, inputs, training=None):
+        features, maps = inputs
+        x = ops.concatenate([features, ops.cast(maps, features.dtype)], axis=-1)
+        for level, blocks in enumerate(self.stages):
+            if level > 0:
+                x = self.upsample(x)
+            for block in blocks:
+                x = block(x, training=training)
+        return self.to_image(x)
+
+    def compute_output_shape(self, input_shape):
+        batch, height, width, _ = input_shape[0]
+        scale = self.upsampling
+        return (
+            batch,
+            None if height is None else height * scale,
+            None if width is None else width * scale,
+            self.output_channels,
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "filters": self.filters,
+                "output_channels": self.output_channels,
+                "weight_decay": self.weight_decay,
+            }
+        )
+        return config

@@ -1,0 +1,340 @@
+"""The full model: detector, bottleneck, appearance encoder, generator, loss."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
+from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
+from keras_landmarks.losses.perceptual_loss import PerceptualLoss
+from keras_landmarks.models.conv_block import WEIGHT_DECAY
+from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
+from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
+from keras_landmarks.models.conv_encoder import ConvEncoder
+from keras_landmarks.models.image_generator import REFERENCE_GENERATOR_FILTERS
+from keras_landmarks.models.image_generator import ImageGenerator
+from keras_landmarks.models.landmark_detector import LandmarkDetector
+from keras_landmarks.models.landmark_detector import validate_num_keypoints
+from keras_landmarks.models.optimizer import reference_optimizer
+
+# Paper: 128x128 faces.
+REFERENCE_IMAGE_SIZE = 128
+MIN_IMAGE_SIZE = 32
+
+
+def unpack_pair(inputs):
+    """`(source, target, mask)` from a dict or a 2/3-tuple; mask may be None."""
+    if isinstance(inputs, dict):
+        missing = {"source", "target"} - set(inputs)
+        if missing:
+            raise ValueError(
+                "LandmarkModel inputs must hold 'source' and 'target' (and "
+                f"optionally 'mask'). Missing: {sorted(missing)}; received keys: "
+                f"{sorted(inputs)}"
+            )
+        return inputs["source"], inputs["target"], inputs.get("mask")
+    if isinstance(inputs, (list, tuple)) and len(inputs) in (2, 3):
+        return inputs[0], inputs[1], inputs[2] if len(inputs) == 3 else None
+    raise ValueError(
+        "LandmarkModel inputs must be a dict {'source', 'target'[, 'mask']} or a "
+        f"tuple (source, target[, mask]). Received: {type(inputs).__name__}"
+    )
+
+
+def _image_size(image_size):
+    if isinstance(image_size, int) and not isinstance(image_size, bool):
+        return (image_size, image_size)
+    if (
+        isinstance(image_size, (list, tuple))
+        and len(image_size) == 2
+        and all(isinstance(s, int) and not isinstance(s, bool) for s in image_size)
+    ):
+        return tuple(image_size)
+    raise ValueError(
+        "`image_size` must be an int or (height, width). "
+        f"Received: image_size={image_size!r}"
+    )
+
+
+@keras.saving.register_keras_serializable(package="keras_landmarks")
+class LandmarkModel(keras.Model):
+    """Unsupervised landmarks by conditional image generation (Jakab et al. 2018).
+
+    The detector sees the target image x' and produces K heatmaps; the
+    `KeypointBottleneck` turns them into K points and re-renders them as Gaussian
+    maps; the generator reconstructs x' from those maps and the appearance
+    features of the source image x. Training minimises the reconstruction loss
+    (by default the adaptive perceptual loss) with `model.fit`, on every backend:
+    the loss is computed in the `compute_loss` override.
+
+    Args:
+        num_keypoints: int, default 10. K.
+        image_size: int or `(height, width)`, default 128. A multiple of the
+            detector's downsampling (8 for the reference networks), at least 32.
+        encoder_filters, encoder_strides: the detector's and appearance
+            encoder's conv stack (default the reference's 8 layers, 1/8 output).
+        generator_filters: channels per generator resolution (default
+            256, 128, 64, 32). Needs `len - 1` upsamplings = log2(downsampling).
+        gaussian_std: float, default 0.1. See `KeypointsToHeatmaps`.
+        weight_decay: float, default 1e-5, on conv kernels.
+        detector, appearance_encoder, generator: optional prebuilt networks
+            replacing the ones the arguments above describe.
+        reconstruction_loss: a `PerceptualLoss`/`PixelLoss` layer. Default
+            `PerceptualLoss()`: VGG-19 with Keras' ImageNet weights.
+
+    Call arguments:
+        inputs: dict `{"source", "target"[, "mask"]}` or tuple
+            `(source, target[, mask])`; images `(batch, H, W, 3)` RGB in [0, 255],
+            mask `(batch, H, W, 1)` in [0, 1].
+        training: bool.
+
+    Returns:
+        Dict: `"reconstruction"` `(batch, H, W, 3)`, `"keypoints"` `(batch, K, 2)`
+        (x, y) in [-1, 1], `"heatmaps"` `(batch, h, w, K)` raw detector logits,
+        `"gaussian_maps"` `(batch, h, w, K)`.
+
+    Example:
+
+    >>> model = LandmarkModel(num_keypoints=10, image_size=128)
+    >>> model.compile()  # Adam 1e-3, clipnorm 1, lr x0.95 every 100k steps
+    >>> model.fit(pairs)  # dicts {"source", "target", "mask"}
+    >>> model.predict_keypoints(images)  # (N, 10, 2) pixel (x, y)
+    """
+
+    def __init__(
+        self,
+        num_keypoints=10,
+        image_size=REFERENCE_IMAGE_SIZE,
+        encoder_filters=REFERENCE_ENCODER_FILTERS,
+        encoder_strides=REFERENCE_ENCODER_STRIDES,
+        generator_filters=REFERENCE_GENERATOR_FILTERS,
+        gaussian_std=DEFAULT_STD,
+        weight_decay=WEIGHT_DECAY,
+        detector=None,
+        appearance_encoder=None,
+        generator=None,
+        reconstruction_loss=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        validate_num_keypoints(num_keypoints)
+        self.image_size = _image_size(image_size)
+        self.gaussian_std = gaussian_std
+        self.weight_decay = weight_decay
+        self.detector = detector or LandmarkDetector(
+            num_keypoints,
+            encoder_filters,
+            encoder_strides,
+            weight_decay,
+            dtype=self.dtype_policy,
+            name="detector",
+        )
+        self.num_keypoints = self.detector.num_keypoints
+        if detector is not None and num_keypoints != self.num_keypoints:
+            raise ValueError(
+                f"num_keypoints={num_keypoints} but the detector has "
+                f"{self.num_keypoints}."
+            )
+        self.encoder_filters = self.detector.filters
+        self.encoder_strides = self.detector.strides
+        self.appearance_encoder = appearance_encoder or ConvEncoder(
+            encoder_filters,
+            encoder_strides,
+            weight_decay,
+            dtype=self.dtype_policy,
+            name="appearance_encoder",
+        )
+        self.generator = generator or ImageGenerator(
+            generator_filters,
+            3,
+            weight_decay,
+            dtype=self.dtype_policy,
+            name="generator",
+        )
+        self.generator_filters = self.generator.filters
+        # Softmax and Gaussian rendering stay float32 under mixed precision.
+        self.bottleneck = KeypointBottleneck(
+            gaussian_std, dtype="float32", name="bottleneck"
+        )
+        self.reconstruction_loss = reconstruction_loss or PerceptualLoss(
+            name="reconstruction_loss"
+        )
+        self._check_geometry()
+        self.term_names = tuple(self.reconstruction_loss.layer_names)
+        self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
+        self.term_trackers = [
+            keras.metrics.Mean(name=f"{name}_term") for name in self.term_names
+        ]
+        self._build_networks()
+
+    def _check_geometry(self):
+        height, width = self.image_size
+        factor = self.detector.downsampling
+        if self.appearance_encoder.downsampling != factor:
+            raise ValueError(
+                f"The detector downsamples by {factor} but the appearance encoder "
+                f"by {self.appearance_encoder.downsampling}; they must agree."
+            )
+        if self.generator.upsampling != factor:
+            raise ValueError(
+                f"The generator upsamples by {self.generator.upsampling} "
+                f"(generator_filters={self.generator.filters}) but the encoders "
+                f"downsample by {factor}: give the generator "
+                f"{int(np.log2(factor)) + 1} levels."
+            )
+        for name, size in (("height", height), ("width", width)):
+            if size < MIN_IMAGE_SIZE or size % factor:
+                raise ValueError(
+                    f"Image {name} must be a multiple of {factor} (the networks' "
+                    f"downsampling) and at least {MIN_IMAGE_SIZE}. Received: "
+                    f"image_size={self.image_size}"
+                )
+
+    def _build_networks(self):
+        image_shape = (None, *self.image_size, 3)
+        self.detector.build(image_shape)
+        heatmap_shape = self.detector.compute_output_shape(image_shape)
+        self.bottleneck.build(heatmap_shape)
+        self.appearance_encoder.build(image_shape)
+        features_shape = self.appearance_encoder.compute_output_shape(image_shape)
+        self.generator.build((features_shape, heatmap_shape))
+        self.reconstruction_loss.build(image_shape)
+        self.built = True
+
+    @property
+    def heatmap_size(self):
+        factor = self.detector.downsampling
+        return (self.image_size[0] // factor, self.image_size[1] // factor)
+
+    def check_images(self, images, name="images"):
+        """Raise a ValueError naming the problem if `images` has the wrong shape."""
+        shape = tuple(images.shape)
+        if len(shape) != 4:
+            raise ValueError(
+                f"`{name}` must have rank 4, (batch, height, width, 3). "
+                f"Received: shape={shape}"
+            )
+        if shape[-1] != 3:
+            raise ValueError(
+                f"`{name}` must have 3 channels (RGB). Received: shape={shape}"
+            )
+        if tuple(shape[1:3]) != self.image_size:
+            raise ValueError(
+                f"`{name}` must be {self.image_size[0]}x{self.image_size[1]} for "
+                f"this model. Received: shape={shape}"
+            )
+
+    def detect(self, images, training=False):
+        """Keypoints in [-1, 1] and raw heatmaps of `(batch, H, W, 3)` images."""
+        self.check_images(images)
+        heatmaps = self.detector(images, training=training)
+        keypoints = self.bottleneck.to_keypoints(heatmaps)
+        return keypoints, heatmaps
+
+    def call(self, inputs, training=None):
+        source, target, _ = unpack_pair(inputs)
+        self.check_images(source, "source")
+        self.check_images(target, "target")
+        heatmaps = self.detector(target, training=training)
+        keypoints, maps = self.bottleneck(heatmaps)
+        features = self.appearance_encoder(source, training=training)
+        reconstruction = self.generator([features, maps], training=training)
+        return {
+            "reconstruction": reconstruction,
+            "keypoints": keypoints,
+            "heatmaps": heatmaps,
+            "gaussian_maps": maps,
+        }
+
+    def compute_loss(
+        self, x=None, y=None, y_pred=None, sample_weight=None, training=True
+    ):
+        _, target, mask = unpack_pair(x)
+        terms = self.reconstruction_loss(
+            target, y_pred["reconstruction"], loss_mask=mask, training=training
+        )
+        total = terms["total"]
+        self.reconstruction_tracker.update_state(total)
+        for name, tracker in zip(self.term_names, self.term_trackers):
+            tracker.update_state(terms[name])
+        regularization = self.losses
+        if regularization:
+            total = total + ops.cast(ops.sum(ops.stack(regularization)), total.dtype)
+        return total
+
+    def compile(self, optimizer="reference", **kwargs):
+        """Like `keras.Model.compile`; `optimizer="reference"` is the paper's Adam.
+
+        The loss is the model's own `reconstruction_loss`: passing `loss=` is an
+        error.
+        """
+        if kwargs.get("loss") is not None:
+            raise ValueError(
+                "LandmarkModel computes its own loss (`reconstruction_loss`); "
+                f"do not pass `loss` to compile. Received: loss={kwargs['loss']!r}"
+            )
+        if isinstance(optimizer, str) and optimizer == "reference":
+            optimizer = reference_optimizer()
+        super().compile(optimizer=optimizer, **kwargs)
+
+    def predict_keypoints(self, images, batch_size=32):
+        """Keypoints of `images` in pixels, inference mode.
+
+        Args:
+            images: `(N, H, W, 3)` RGB in [0, 255] (array or tensor).
+            batch_size: int, default 32.
+
+        Returns:
+            numpy `(N, K, 2)` float32 pixel (x, y); pixel centres at integer
+            coordinates, so -1 and +1 map to 0 and size - 1.
+        """
+        images = np.asarray(images, dtype="float32")
+        self.check_images(images)
+        if batch_size < 1:
+            raise ValueError(f"`batch_size` must be >= 1. Received: {batch_size}")
+        outputs = []
+        for start in range(0, len(images), batch_size):
+            keypoints, _ = self.detect(images[start : start + batch_size])
+            outputs.append(ops.convert_to_numpy(keypoints))
+        if not outputs:
+            return np.zeros((0, self.num_keypoints, 2), "float32")
+        return normalized_to_pixels(np.concatenate(outputs), self.image_size)
+
+    def get_config(self):
+        config = super().get_config()
+        serialize = keras.saving.serialize_keras_object
+        config.update(
+            {
+                "num_keypoints": self.num_keypoints,
+                "image_size": self.image_size,
+                "gaussian_std": self.gaussian_std,
+                "weight_decay": self.weight_decay,
+                "detector": serialize(self.detector),
+                "appearance_encoder": serialize(self.appearance_encoder),
+                "generator": serialize(self.generator),
+                "reconstruction_loss": serialize(self.reconstruction_loss),
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("detector", "appearance_encoder", "generator", "reconstruction_loss"):
+            if isinstance(config.get(key), dict):
+                config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+
+def normalized_to_pixels(keypoints, image_size):
+    """(x, y) in [-1, 1] -> pixel (x, y) with -1/+1 at the first/last pixel centre."""
+    height, width = image_size
+    scale = np.array([width - 1, height - 1], dtype="float32")
+    return ((np.asarray(keypoints, "float32") + 1.0) / 2.0 * scale).astype("float32")
+
+
+def pixels_to_normalized(keypoints, image_size):
+    """Inverse of `normalized_to_pixels`."""
+    height, width = image_size
+    scale = np.array([width - 1, height - 1], dtype="float32")
+    return (np.asarray(keypoints, "float32") / scale * 2.0 - 1.0).astype("float32")
