@@ -15,17 +15,15 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_landmarks.data.image_files import (
-    IMAGE_EXTENSIONS,
-    decode_image,
-    keep_readable,
-)
-from keras_landmarks.data.image_geometry import (
-    crop_and_resize,
-    flip_left_right,
-    full_image_box,
-)
-from keras_landmarks.data.random_seeds import check_seed, element_seed, split_seed
+from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
+from keras_landmarks.data.image_files import decode_image
+from keras_landmarks.data.image_files import keep_readable
+from keras_landmarks.data.image_geometry import crop_and_resize
+from keras_landmarks.data.image_geometry import flip_left_right
+from keras_landmarks.data.image_geometry import full_image_box
+from keras_landmarks.data.random_seeds import check_seed
+from keras_landmarks.data.random_seeds import element_seed
+from keras_landmarks.data.random_seeds import split_seed
 
 logger = logging.getLogger("keras_landmarks.data")
 
@@ -303,9 +301,7 @@ def frame_pairs_from_frame_files(
         raise ValueError("`image_size` is required for frames read from files.")
     paths, box_rows, point_rows, lengths = [], [], [], []
     for v, frame_paths in enumerate(videos):
-        keep = (
-            keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
-        )
+        keep = keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
         if keep.size <= min_gap:
             logger.warning(
                 "Skipping a video with %d readable frames (need > %d): %s",

@@ -7,7 +7,8 @@ import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.bad_files import report_bad_file
-from keras_landmarks.data.image_geometry import crop_and_resize, full_image_box
+from keras_landmarks.data.image_geometry import crop_and_resize
+from keras_landmarks.data.image_geometry import full_image_box
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 # File signatures (magic numbers) of the formats `tf.io.decode_image` reads.
@@ -173,9 +174,8 @@ def image_dataset(
         if "box" in element:
             box = element["box"]
         elif relative_box is not None:
-            box = full_image_box(image)[2:] * tf.tile(
-                tf.constant(relative_box, tf.float32)[None], [2, 1]
-            )[:, ::1]
+            extent = tf.tile(full_image_box(image)[2:], [2])
+            box = tf.constant(relative_box, tf.float32) * extent
         else:
             box = full_image_box(image)
         image, points = crop_and_resize(image, box, size, element.get("landmarks"))

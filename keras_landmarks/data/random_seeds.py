@@ -24,9 +24,7 @@ def element_seed(seed, index):
     Returns:
         int64 tensor of shape `(2,)`.
     """
-    return tf.stack(
-        [tf.constant(seed, tf.int64), tf.cast(index, tf.int64)], axis=0
-    )
+    return tf.stack([tf.constant(seed, tf.int64), tf.cast(index, tf.int64)], axis=0)
 
 
 def split_seed(seed, num):

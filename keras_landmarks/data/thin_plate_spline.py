@@ -101,7 +101,9 @@ def tps_control_points(grid_size=CONTROL_GRID_SIZE):
 def _check_size(height, width):
     for name, value in (("height", height), ("width", width)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 2:
-            raise ValueError(f"`{name}` must be an int >= 2. Received: {name}={value!r}")
+            raise ValueError(
+                f"`{name}` must be an int >= 2. Received: {name}={value!r}"
+            )
 
 
 def tps_design_matrix(height, width, grid_size=CONTROL_GRID_SIZE):
@@ -160,8 +162,8 @@ def sample_tps_parameters(seed, strength, grid_size=CONTROL_GRID_SIZE):
             f"`strength` must be a TpsWarpStrength. Received: strength={strength!r}"
         )
     num_points = grid_size * grid_size
-    dense_seed, gate_seed, sparse_seed, shift_seed, angle_seed, scale_seed = (
-        split_seed(seed, 6)
+    dense_seed, gate_seed, sparse_seed, shift_seed, angle_seed, scale_seed = split_seed(
+        seed, 6
     )
     shape = (num_points, 2)
     dense = tf.random.stateless_normal(shape, dense_seed)
@@ -171,8 +173,10 @@ def sample_tps_parameters(seed, strength, grid_size=CONTROL_GRID_SIZE):
     translation = strength.translation_std * tf.random.stateless_normal(
         (1, 2), shift_seed
     )
-    angle = (math.pi / 180.0) * strength.rotation_std * tf.random.stateless_normal(
-        (), angle_seed
+    angle = (
+        (math.pi / 180.0)
+        * strength.rotation_std
+        * tf.random.stateless_normal((), angle_seed)
     )
     scale = 1.0 + strength.scale_std * tf.random.stateless_normal((), scale_seed)
     cos, sin = tf.cos(angle), tf.sin(angle)

@@ -10,16 +10,17 @@ run in parallel; no `py_function`, no other framework.
 import tensorflow as tf
 
 from keras_landmarks.data.bilinear_sampler import bilinear_sample
-from keras_landmarks.data.random_seeds import check_seed, element_seed, split_seed
-from keras_landmarks.data.smooth_mask import default_mask_geometry, smooth_mask
-from keras_landmarks.data.thin_plate_spline import (
-    CONTROL_GRID_SIZE,
-    SOURCE_WARP,
-    TARGET_WARP,
-    sample_tps_parameters,
-    tps_design_matrix,
-    tps_grid,
-)
+from keras_landmarks.data.random_seeds import check_seed
+from keras_landmarks.data.random_seeds import element_seed
+from keras_landmarks.data.random_seeds import split_seed
+from keras_landmarks.data.smooth_mask import default_mask_geometry
+from keras_landmarks.data.smooth_mask import smooth_mask
+from keras_landmarks.data.thin_plate_spline import CONTROL_GRID_SIZE
+from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
+from keras_landmarks.data.thin_plate_spline import TARGET_WARP
+from keras_landmarks.data.thin_plate_spline import sample_tps_parameters
+from keras_landmarks.data.thin_plate_spline import tps_design_matrix
+from keras_landmarks.data.thin_plate_spline import tps_grid
 
 
 def make_tps_pair(

@@ -15,15 +15,15 @@ import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.bad_files import report_bad_file
-from keras_landmarks.data.frame_pairs import (
-    MAX_GAP,
-    MIN_GAP,
-    _size,
-    check_gaps,
-    make_frame_pair,
-    sample_frame_pair,
-)
-from keras_landmarks.data.random_seeds import check_seed, element_seed, split_seed
+from keras_landmarks.data.frame_pairs import MAX_GAP
+from keras_landmarks.data.frame_pairs import MIN_GAP
+from keras_landmarks.data.frame_pairs import _size
+from keras_landmarks.data.frame_pairs import check_gaps
+from keras_landmarks.data.frame_pairs import make_frame_pair
+from keras_landmarks.data.frame_pairs import sample_frame_pair
+from keras_landmarks.data.random_seeds import check_seed
+from keras_landmarks.data.random_seeds import element_seed
+from keras_landmarks.data.random_seeds import split_seed
 
 logger = logging.getLogger("keras_landmarks.data")
 

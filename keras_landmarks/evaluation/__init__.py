@@ -6,27 +6,21 @@ points within d pixels (BBC-Pose), and reported beside the mean-shape and
 untrained-detector baselines (`evaluate_landmarks`, `format_results`).
 """
 
-from keras_landmarks.evaluation.baselines import MeanShapeRegressor, fit_mean_shape
-from keras_landmarks.evaluation.matching import match_keypoints, matched_keypoints
-from keras_landmarks.evaluation.metrics import (
-    BBC_POSE_DISTANCE,
-    inter_ocular_error,
-    percent_within_distance,
-    within_distance_curve,
-)
-from keras_landmarks.evaluation.regression import (
-    LandmarkRegressor,
-    fit_landmark_regressor,
-)
-from keras_landmarks.evaluation.report import (
-    LandmarkResults,
-    evaluate_landmarks,
-    format_results,
-)
-from keras_landmarks.evaluation.sample_efficiency import (
-    SampleEfficiencyCurve,
-    sample_efficiency_curve,
-)
+from keras_landmarks.evaluation.baselines import MeanShapeRegressor
+from keras_landmarks.evaluation.baselines import fit_mean_shape
+from keras_landmarks.evaluation.matching import match_keypoints
+from keras_landmarks.evaluation.matching import matched_keypoints
+from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
+from keras_landmarks.evaluation.metrics import inter_ocular_error
+from keras_landmarks.evaluation.metrics import percent_within_distance
+from keras_landmarks.evaluation.metrics import within_distance_curve
+from keras_landmarks.evaluation.regression import LandmarkRegressor
+from keras_landmarks.evaluation.regression import fit_landmark_regressor
+from keras_landmarks.evaluation.report import LandmarkResults
+from keras_landmarks.evaluation.report import evaluate_landmarks
+from keras_landmarks.evaluation.report import format_results
+from keras_landmarks.evaluation.sample_efficiency import SampleEfficiencyCurve
+from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 
 __all__ = [
     "BBC_POSE_DISTANCE",

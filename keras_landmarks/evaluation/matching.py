@@ -3,7 +3,8 @@
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from keras_landmarks.evaluation._validation import as_points, check_same_length
+from keras_landmarks.evaluation._validation import as_points
+from keras_landmarks.evaluation._validation import check_same_length
 
 UNMATCHED = -1
 

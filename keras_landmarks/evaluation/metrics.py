@@ -2,11 +2,9 @@
 
 import numpy as np
 
-from keras_landmarks.evaluation._validation import (
-    as_points,
-    check_reduction,
-    check_same_shape,
-)
+from keras_landmarks.evaluation._validation import as_points
+from keras_landmarks.evaluation._validation import check_reduction
+from keras_landmarks.evaluation._validation import check_same_shape
 
 REDUCTIONS = ("mean", "per_point", "per_image", "none")
 

@@ -10,7 +10,8 @@ import dataclasses
 
 import numpy as np
 
-from keras_landmarks.evaluation._validation import as_points, check_same_length
+from keras_landmarks.evaluation._validation import as_points
+from keras_landmarks.evaluation._validation import check_same_length
 
 
 @dataclasses.dataclass(frozen=True)

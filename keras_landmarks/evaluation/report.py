@@ -11,17 +11,13 @@ import dataclasses
 
 import numpy as np
 
-from keras_landmarks.evaluation._validation import (
-    as_points,
-    check_same_length,
-    check_same_shape,
-)
+from keras_landmarks.evaluation._validation import as_points
+from keras_landmarks.evaluation._validation import check_same_length
+from keras_landmarks.evaluation._validation import check_same_shape
 from keras_landmarks.evaluation.baselines import fit_mean_shape
-from keras_landmarks.evaluation.metrics import (
-    BBC_POSE_DISTANCE,
-    inter_ocular_error,
-    percent_within_distance,
-)
+from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
+from keras_landmarks.evaluation.metrics import inter_ocular_error
+from keras_landmarks.evaluation.metrics import percent_within_distance
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 
 METRICS = ("inter_ocular", "within_distance")

@@ -1,14 +1,15 @@
-"""Error against the number of images used to fit the regressor (paper, Fig. 4)."""
+"""Error against the number of images used to fit the regressor (sample efficiency)."""
 
 import dataclasses
 
 import numpy as np
 
-from keras_landmarks.evaluation._validation import as_points, check_same_length
+from keras_landmarks.evaluation._validation import as_points
+from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 
-# Paper, Figure 4: 1, 5, 10, 100, 500, 1000 and all training images.
+# The paper's sample-efficiency plot (MAFL): 1, 5, 10, 100, 500, 1000 and all images.
 DEFAULT_SIZES = (1, 5, 10, 100, 500, 1000, None)
 
 

@@ -18,6 +18,8 @@ NORMALIZER_DECAY = 0.99
 # Reference code: the sum of normalised terms is multiplied by 1000.
 LOSS_SCALE = 1000.0
 FIRST_BATCH = "first_batch"
+# Guards 0 / 0 for an all-zero mask; far below any real normaliser.
+NORMALIZER_FLOOR = 1e-12
 
 
 class RandomLossNetworkWarning(UserWarning):
@@ -153,7 +155,7 @@ class PerceptualLoss(keras.layers.Layer):
             self.network.trainable = False
         self._num_feature_layers = len(feature_layers)
 
-    def build(self, target_shape, reconstruction_shape=None, mask_shape=None):
+    def build(self, target_shape, reconstruction_shape=None, loss_mask_shape=None):
         if len(target_shape) != 4 or target_shape[-1] != 3:
             raise ValueError(
                 "PerceptualLoss expects (batch, H, W, 3) RGB images. "
@@ -233,7 +235,8 @@ class PerceptualLoss(keras.layers.Layer):
             self.normalizers_ready > 0, stored, ops.stop_gradient(means)
         )
         normalizers = previous + (1.0 - self.decay) * (means - previous)
-        terms = means / normalizers
+        # A fully masked batch gives m = w = 0: keep the term at 0, not NaN.
+        terms = means / ops.maximum(normalizers, NORMALIZER_FLOOR)
         if training:
             self.normalizers.assign(ops.stop_gradient(normalizers))
             self.normalizers_ready.assign(1.0)

@@ -272,10 +272,22 @@ def download_lpips_vgg16_checkpoint(directory):
     return target
 
 
+def _can_write(path):
+    # Writable, or creatable: the nearest existing ancestor is writable.
+    path = os.path.abspath(path)
+    while not os.path.exists(path):
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+    return os.path.isdir(path) and os.access(path, os.W_OK)
+
+
 def _keras_cache_dir():
     # The rule of keras.utils.get_file (keras/src/utils/file_utils.py) with the
     # Keras home of keras/src/backend/config.py, but reading KERAS_HOME now
-    # rather than when Keras was imported.
+    # rather than when Keras was imported. Keras creates its home at import, so
+    # a home that does not exist yet but can be created counts as writable.
     if "KERAS_HOME" in os.environ:
         keras_home = os.environ["KERAS_HOME"]
     else:
@@ -284,7 +296,7 @@ def _keras_cache_dir():
             base = "/tmp"
         keras_home = os.path.join(base, ".keras")
     cache_dir = os.path.expanduser(keras_home)
-    if not os.access(cache_dir, os.W_OK):
+    if not _can_write(cache_dir):
         cache_dir = os.path.join(
             "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir(), ".keras"
         )
@@ -296,8 +308,8 @@ def offline_vgg16_weights_path():
 
     `<keras home>/models/keras_landmarks_vgg16_torchvision_notop.weights.h5`,
     where the Keras home is `$KERAS_HOME` if set, else `~/.keras`, with
-    `keras.utils.get_file`'s fallback to `/tmp/.keras` when that folder is not
-    writable. The file may not exist yet.
+    `keras.utils.get_file`'s fallback to `/tmp/.keras` when that folder can be
+    neither written nor created. The file and folders may not exist yet.
 
     Returns:
         A `pathlib.Path`.

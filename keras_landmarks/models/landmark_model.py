@@ -191,14 +191,19 @@ class LandmarkModel(keras.Model):
                 )
 
     def _build_networks(self):
+        # Sub-networks passed in (or restored by `load_model`) may be built already.
         image_shape = (None, *self.image_size, 3)
-        self.detector.build(image_shape)
         heatmap_shape = self.detector.compute_output_shape(image_shape)
-        self.bottleneck.build(heatmap_shape)
-        self.appearance_encoder.build(image_shape)
         features_shape = self.appearance_encoder.compute_output_shape(image_shape)
-        self.generator.build((features_shape, heatmap_shape))
-        self.reconstruction_loss.build(image_shape)
+        for layer, shape in (
+            (self.detector, image_shape),
+            (self.bottleneck, heatmap_shape),
+            (self.appearance_encoder, image_shape),
+            (self.generator, (features_shape, heatmap_shape)),
+            (self.reconstruction_loss, image_shape),
+        ):
+            if not layer.built:
+                layer.build(shape)
         self.built = True
 
     @property
@@ -276,6 +281,14 @@ class LandmarkModel(keras.Model):
         if isinstance(optimizer, str) and optimizer == "reference":
             optimizer = reference_optimizer()
         super().compile(optimizer=optimizer, **kwargs)
+
+    def compile_from_config(self, config):
+        # `compile` is overridden, so Keras leaves restoring it to us.
+        config = keras.saving.deserialize_keras_object(config)
+        config.pop("loss", None)
+        self.compile(**config)
+        if self.optimizer is not None and self.built:
+            self.optimizer.build(self.trainable_variables)
 
     def predict_keypoints(self, images, batch_size=32):
         """Keypoints of `images` in pixels, inference mode.

@@ -1,0 +1,105 @@
+import numpy as np
+import pytest
+
+from keras_landmarks.evaluation import inter_ocular_error
+from keras_landmarks.evaluation import percent_within_distance
+from keras_landmarks.evaluation import within_distance_curve
+
+
+def face(left_eye=(20.0, 30.0), right_eye=(40.0, 30.0)):
+    return np.array([left_eye, right_eye, (30, 40), (22, 50), (38, 50)], float)
+
+
+def test_known_offset_in_percent_of_the_inter_ocular_distance():
+    gt = np.stack([face(), face(right_eye=(60.0, 30.0))])  # IOD 20 and 40
+    predictions = gt + np.array([3.0, 4.0])  # every point 5 px off
+    # 5 / 20 = 25 %, 5 / 40 = 12.5 %.
+    assert inter_ocular_error(predictions, gt) == pytest.approx(18.75)
+    np.testing.assert_allclose(
+        inter_ocular_error(predictions, gt, reduction="per_image"), [25.0, 12.5]
+    )
+    np.testing.assert_allclose(
+        inter_ocular_error(predictions, gt, reduction="per_point"), [18.75] * 5
+    )
+    assert inter_ocular_error(predictions, gt, reduction="none").shape == (2, 5)
+
+
+def test_per_point_error():
+    gt = face()[None]
+    predictions = gt.copy()
+    predictions[0, 2] += [0.0, 2.0]  # nose 2 px off, IOD 20 -> 10 %
+    np.testing.assert_allclose(
+        inter_ocular_error(predictions, gt, reduction="per_point"), [0, 0, 10, 0, 0]
+    )
+    assert inter_ocular_error(predictions, gt) == pytest.approx(2.0)
+
+
+def test_configurable_eye_indices():
+    gt = face()[None]
+    predictions = gt + [1.0, 0.0]
+    # Normalise by landmarks 3 and 4 (mouth corners, 16 px apart).
+    error = inter_ocular_error(predictions, gt, left_eye=3, right_eye=4)
+    assert error == pytest.approx(100.0 / 16.0)
+
+
+def test_zero_inter_ocular_distance_raises():
+    gt = face(right_eye=(20.0, 30.0))[None]
+    with pytest.raises(ValueError, match="inter-ocular distance is zero"):
+        inter_ocular_error(gt, gt)
+
+
+BAD_ARGUMENTS = [
+    (dict(left_eye=5), "left_eye"),
+    (dict(right_eye=-1), "right_eye"),
+    (dict(left_eye=1, right_eye=1), "must differ"),
+    (dict(reduction="sum"), "reduction"),
+]
+
+
+def test_bad_arguments_raise():
+    for kwargs, message in BAD_ARGUMENTS:
+        gt = face()[None]
+        with pytest.raises(ValueError, match=message):
+            inter_ocular_error(gt, gt, **kwargs)
+
+    def test_mismatched_shapes_raise():
+        with pytest.raises(ValueError, match="same shape"):
+            inter_ocular_error(np.zeros((2, 5, 2)), np.ones((2, 4, 2)))
+        with pytest.raises(ValueError, match="predictions"):
+            percent_within_distance(np.zeros((2, 5)), np.ones((2, 5, 2)))
+
+    def test_percent_within_distance_counts():
+        gt = np.zeros((2, 3, 2))
+        offsets = np.array(
+            [
+                [[6.0, 0.0], [0.0, 6.1], [3.0, 4.0]],  # 6 (in), 6.1 (out), 5 (in)
+                [[0.0, 0.0], [10.0, 0.0], [4.0, 4.0]],  # 0 (in), 10, 5.66 (in)
+            ]
+        )
+        assert percent_within_distance(gt + offsets, gt) == pytest.approx(400 / 6)
+        np.testing.assert_allclose(
+            percent_within_distance(gt + offsets, gt, reduction="per_point"),
+            [100, 0, 100],
+        )
+        np.testing.assert_allclose(
+            percent_within_distance(
+                gt + offsets, gt, distance=5.0, reduction="per_image"
+            ),
+            [100 / 3, 100 / 3],
+        )
+
+    def test_within_distance_curve():
+        gt = np.zeros((1, 2, 2))
+        predictions = gt + [[[3.0, 0.0], [7.0, 0.0]]]
+        np.testing.assert_allclose(
+            within_distance_curve(predictions, gt, distances=(0, 3, 5, 7, 10)),
+            [0, 50, 50, 100, 100],
+        )
+        per_point = within_distance_curve(
+            predictions, gt, distances=(0, 5, 10), reduction="per_point"
+        )
+        np.testing.assert_allclose(per_point, [[0, 0], [100, 0], [100, 100]])
+        with pytest.raises(ValueError, match="distances"):
+            within_distance_curve(predictions, gt, distances=(-1, 2))
+        with pytest.raises(ValueError, match="distance"):
+            percent_within_distance(predictions, gt, distance=-1.0)

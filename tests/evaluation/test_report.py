@@ -1,0 +1,106 @@
+import numpy as np
+import pytest
+
+from keras_landmarks.evaluation import evaluate_landmarks
+from keras_landmarks.evaluation import format_results
+
+
+def make_data(seed=0, num=80):
+    rng = np.random.default_rng(seed)
+    landmarks = rng.uniform(10, 54, (num, 5, 2))
+    landmarks[:, 1] = landmarks[:, 0] + [20.0, 0.0]  # IOD 20
+    trained = np.concatenate([landmarks, rng.uniform(0, 64, (num, 5, 2))], axis=1)
+    untrained = rng.uniform(0, 64, (num, 10, 2))
+    return landmarks, trained, untrained
+
+
+def test_trained_beats_both_baselines():
+    landmarks, trained, untrained = make_data()
+    results = evaluate_landmarks(
+        trained[:60],
+        landmarks[:60],
+        trained[60:],
+        landmarks[60:],
+        untrained[:60],
+        untrained[60:],
+        landmark_names=("le", "re", "n", "lm", "rm"),
+    )
+    assert list(results.overall) == [
+        "trained detector",
+        "untrained detector",
+        "mean shape",
+    ]
+    assert results.overall["trained detector"] == pytest.approx(0.0, abs=1e-6)
+    assert results.overall["untrained detector"] > 10.0
+    assert results.overall["mean shape"] > 10.0
+    assert results.per_point["mean shape"].shape == (5,)
+    assert (results.num_train, results.num_test) == (60, 20)
+    assert not results.higher_is_better
+    table = format_results(results)
+    assert "inter-ocular error (%)" in table and "without bias" in table
+    assert "untrained detector" in table and "mean shape" in table and "rm" in table
+    assert len(table.splitlines()) == 5
+
+
+def test_mean_shape_row_on_a_constructed_case():
+    # Training landmarks average to the test shape shifted by (3, 4): 5 px off
+    # everywhere with IOD 20 -> 25 %.
+    shape = np.array([[20.0, 30.0], [40.0, 30.0], [30, 40], [22, 50], [38, 50]])
+    train = np.stack([shape + [2.0, 4.0], shape + [4.0, 4.0]])
+    test = np.stack([shape] * 3)
+    keypoints = np.ones((5, 2, 2))
+    results = evaluate_landmarks(
+        keypoints[:2], train, keypoints[2:], test, keypoints[:2], keypoints[2:]
+    )
+    assert results.overall["mean shape"] == pytest.approx(25.0)
+    np.testing.assert_allclose(results.per_point["mean shape"], [25.0] * 5)
+
+
+def test_within_distance_metric_and_bias():
+    landmarks, trained, untrained = make_data(1)
+    results = evaluate_landmarks(
+        trained[:60],
+        landmarks[:60],
+        trained[60:],
+        landmarks[60:],
+        untrained[:60],
+        untrained[60:],
+        metric="within_distance",
+        distance=6.0,
+        bias=True,
+    )
+    assert results.higher_is_better
+    assert results.overall["trained detector"] == 100.0
+    assert "within 6 px" in format_results(results)
+    assert "with bias" in format_results(results)
+
+
+BAD_ARGUMENTS = [
+    (dict(metric="pck"), "metric"),
+    (dict(landmark_names=("a",)), "landmark_names"),
+    (
+        dict(untrained_test_keypoints=np.zeros((20, 7, 2))),
+        "untrained_test_keypoints",
+    ),
+    (
+        dict(untrained_train_keypoints=np.zeros((59, 10, 2))),
+        "same number of images",
+    ),
+    (dict(test_landmarks=np.zeros((20, 4, 2))), "test_landmarks"),
+]
+
+
+def test_bad_arguments_raise():
+    for change, message in BAD_ARGUMENTS:
+        landmarks, trained, untrained = make_data()
+        kwargs = dict(
+            train_keypoints=trained[:60],
+            train_landmarks=landmarks[:60],
+            test_keypoints=trained[60:],
+            test_landmarks=landmarks[60:],
+            untrained_train_keypoints=untrained[:60],
+            untrained_test_keypoints=untrained[60:],
+        )
+        kwargs.update(change)
+        with pytest.raises(ValueError, match=message):
+            evaluate_landmarks(**kwargs)
