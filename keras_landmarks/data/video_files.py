@@ -31,6 +31,8 @@ VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".m
 # Below this frame index decoding from the start is cheaper than seeking
 # (our choice: a typical keyframe interval is 12-250 frames).
 _SEEK_AFTER_FRAMES = 60
+# Pair plans are drawn in chunks of this many pairs.
+PLAN_BATCH = 256
 
 
 def probe_video(path):
@@ -145,6 +147,7 @@ def frame_pairs_from_video_files(
     flip=True,
     swap=True,
     num_pairs=None,
+    num_parallel_reads=2,
     num_parallel_calls=tf.data.AUTOTUNE,
 ):
     """Frame pairs decoded from video files.
@@ -164,6 +167,8 @@ def frame_pairs_from_video_files(
             then carry "source_landmarks" and "target_landmarks".
         seed, min_gap, max_gap, flip, swap, num_pairs, num_parallel_calls: as
             in `frame_pairs_from_arrays`.
+        num_parallel_reads: int, default 2. Python threads decoding videos
+            (FFmpeg releases the GIL while it decodes).
 
     Returns:
         `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
@@ -177,6 +182,11 @@ def frame_pairs_from_video_files(
     size = _size(image_size)
     if size is None:
         raise ValueError("`image_size` is required for frames read from videos.")
+    if not isinstance(num_parallel_reads, int) or num_parallel_reads < 1:
+        raise ValueError(
+            "`num_parallel_reads` must be a positive int. "
+            f"Received: num_parallel_reads={num_parallel_reads!r}"
+        )
     kept, lengths = [], []
     for v, path in enumerate(paths):
         try:
@@ -209,23 +219,23 @@ def frame_pairs_from_video_files(
         )
         return tf.stack([index, video, first, second])
 
-    plan = (
-        tf.data.Dataset.range(num_pairs)
-        .map(choose)
-        .batch(max(num_pairs, 1))
-        .get_single_element()
-        .numpy()
-    )
-
-    def decode_pairs():
-        for index, video, first, second in plan:
-            path = paths[kept[video]]
-            try:
-                frames = read_video_frames(path, (first, second))
-            except Exception as error:  # noqa: BLE001 - skip, never crash
-                report_bad_file(path, f"frames {first}, {second}: {error}")
-                continue
-            yield index, video, np.asarray([first, second]), frames
+    def decode_pairs(shard):
+        # Frame indices come from the TF sampler, lazily, so `num_pairs` may
+        # be huge; this shard decodes pairs shard, shard + n, shard + 2n, ...
+        plan = (
+            tf.data.Dataset.range(shard, num_pairs, num_parallel_reads)
+            .map(choose)
+            .batch(PLAN_BATCH)
+        )
+        for rows in plan.as_numpy_iterator():
+            for index, video, first, second in rows:
+                path = paths[kept[video]]
+                try:
+                    frames = read_video_frames(path, (first, second))
+                except Exception as error:  # noqa: BLE001 - skip, never crash
+                    report_bad_file(path, f"frames {first}, {second}: {error}")
+                    continue
+                yield index, video, np.asarray([first, second]), frames
 
     signature = (
         tf.TensorSpec((), tf.int64),
@@ -233,7 +243,16 @@ def frame_pairs_from_video_files(
         tf.TensorSpec((2,), tf.int64),
         tf.TensorSpec((2, None, None, 3), tf.uint8),
     )
-    decoded = tf.data.Dataset.from_generator(decode_pairs, output_signature=signature)
+    # Round-robin over the shards restores the pair order: deterministic.
+    decoded = tf.data.Dataset.range(num_parallel_reads).interleave(
+        lambda shard: tf.data.Dataset.from_generator(
+            decode_pairs, args=(shard,), output_signature=signature
+        ),
+        cycle_length=num_parallel_reads,
+        block_length=1,
+        num_parallel_calls=num_parallel_reads,
+        deterministic=True,
+    )
     box_table = (
         None if boxes is None else [np.asarray(boxes[v], np.float32) for v in kept]
     )

@@ -5,6 +5,9 @@ import os
 import keras
 from keras import ops
 
+from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
+from keras_landmarks.losses.vgg_weights import preprocess_for_torchvision_vgg
+
 # Our layer names -> keras.applications VGG layer names (features after ReLU).
 LOSS_NETWORK_LAYERS = {
     "conv1_2": "block1_conv2",
@@ -16,9 +19,6 @@ LOSS_NETWORK_LAYERS = {
 NETWORKS = ("vgg16", "vgg19")
 # keras.applications' ImageNet VGG weights (Caffe's): BGR, mean subtracted.
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
-# torchvision's ImageNet normalisation, for RGB in [0, 1].
-TORCHVISION_MEAN = (0.485, 0.456, 0.406)
-TORCHVISION_STD = (0.229, 0.224, 0.225)
 OFFLINE_HOWTO = (
     "Offline, use network='vgg16', weights='torchvision': prepare those ImageNet "
     "weights once with `python -m keras_landmarks.losses.vgg_weights` (it fetches "
@@ -76,9 +76,7 @@ class VGGFeatures(keras.layers.Layer):
     def call(self, images):
         images = ops.cast(images, self.compute_dtype)
         if self.preprocessing == "torchvision":
-            mean = ops.array(TORCHVISION_MEAN, dtype=self.compute_dtype) * 255.0
-            std = ops.array(TORCHVISION_STD, dtype=self.compute_dtype) * 255.0
-            x = (images - mean) / std
+            x = preprocess_for_torchvision_vgg(images)
         else:
             x = ops.flip(images, axis=-1) - ops.array(
                 CAFFE_BGR_MEAN, dtype=self.compute_dtype
@@ -119,8 +117,6 @@ def _build_truncated_vgg(network, weights, layers):
                 "The offline torchvision ImageNet weights exist for VGG-16 only. "
                 f"Received: network={network!r}, weights='torchvision'"
             )
-        from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
-
         local_file = str(offline_vgg16_weights_path())
         if not os.path.exists(local_file):
             raise ValueError(

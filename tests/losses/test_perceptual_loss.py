@@ -229,3 +229,36 @@ def test_float32_under_mixed_policy():
     terms = loss(target, ops.cast(target + 1.0, "bfloat16"), training=True)
     assert keras.backend.standardize_dtype(terms["total"].dtype) == "float32"
     assert keras.backend.standardize_dtype(loss.normalizers.dtype) == "float32"
+
+
+def _offline_weights():
+    from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
+
+    path = offline_vgg16_weights_path()
+    if not path.exists():
+        pytest.skip(
+            f"offline VGG-16 weights not prepared at {path} "
+            "(run `python -m keras_landmarks.losses.vgg_weights`)"
+        )
+    return path
+
+
+@pytest.mark.needs_vgg_weights
+def test_pretrained_vgg16_features_respond_to_structure_not_noise():
+    _offline_weights()
+    loss = PerceptualLoss(network="vgg16", weights="torchvision")
+    rng = np.random.default_rng(0)
+    yy, xx = np.mgrid[0:64, 0:64]
+    stripes = (128 + 100 * np.sin(xx / 3.0))[None, :, :, None] * np.ones((1, 1, 1, 3))
+    stripes = stripes.astype("float32")
+    shifted = np.roll(stripes, 5, axis=2)
+    noisy = stripes + rng.normal(0, 2, stripes.shape).astype("float32")
+    near = [_mse(g, p) for g, p in loss.features(stripes, noisy)]
+    far = [_mse(g, p) for g, p in loss.features(stripes, shifted)]
+    # ImageNet conv1_2/conv2_2 filters are edge detectors: moving the stripes
+    # changes them far more than faint noise does.
+    assert far[1] > 5 * near[1] and far[2] > 5 * near[2]
+
+
+def _mse(a, b):
+    return float(np.mean((to_numpy(a) - to_numpy(b)) ** 2))

