@@ -17,3 +17,7 @@ fi
 echo "[bootstrap] installing keras-landmarks[all] into $(python -c 'import sys; print(sys.prefix)')"
 python -m pip install --quiet --disable-pip-version-check --upgrade pip
 python -m pip install --quiet --disable-pip-version-check -e "$repo[all]"
+# TensorFlow Serving's request protos, for the export tests. --no-deps: the
+# package requires the full `tensorflow`, which must never sit beside
+# tensorflow-cpu; the protos it needs come with tensorflow-cpu.
+python -m pip install --quiet --disable-pip-version-check --no-deps "tensorflow-serving-api==2.21.0"

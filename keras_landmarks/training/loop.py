@@ -109,7 +109,7 @@ def train(
         ),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs"), write_graph=False),
     ]
-    if preview_every and False:
+    if preview_every:
         preview = first_pairs(pairs.unbatch() if _is_batched(pairs) else pairs, num_preview)
         all_callbacks.append(
             PreviewPictures(preview, os.path.join(run_dir, "pictures"), preview_every)

@@ -1,0 +1,283 @@
+"""What each `keras-landmarks` sub-command does (library calls only)."""
+
+import csv
+import json
+import os
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_landmarks.cli import IMAGE_SUFFIXES
+from keras_landmarks.cli import VIDEO_SUFFIXES
+
+# The detector shipped in saved_models/ (see the README's serving section).
+SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "synthetic_faces"
+
+
+def demo(args):
+    from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
+
+    _announce_precision()
+    result = run_synthetic_faces(
+        args.out,
+        minutes=args.minutes,
+        steps=args.steps,
+        num_keypoints=args.num_keypoints,
+        seed=args.seed,
+    )
+    print(f"\nTrained {result.steps} steps. Pictures and results.json: {args.out}")
+
+
+def _announce_precision():
+    print(f"Keras backend: {keras.backend.backend()}")
+
+
+def train(args):
+    from keras_landmarks.data.sources import training_pairs
+    from keras_landmarks.models.presets import CPU_BATCH_SIZE
+    from keras_landmarks.models.presets import PAPER_BATCH_SIZE
+    from keras_landmarks.models.presets import cpu_model
+    from keras_landmarks.models.presets import cpu_optimizer
+    from keras_landmarks.models.presets import make_reconstruction_loss
+    from keras_landmarks.models.presets import paper_model
+    from keras_landmarks.training.loop import train as train_run
+
+    if args.steps is None and args.minutes is None:
+        raise ValueError("give --steps, --minutes or both to bound the run")
+    _announce_precision()
+    keras.utils.set_random_seed(args.seed)
+    if args.preset == "paper":
+        loss = make_reconstruction_loss(
+            args.loss or "perceptual", args.vgg, args.vgg_weights
+        )
+        model = paper_model(args.num_keypoints, reconstruction_loss=loss)
+        model.compile()
+        batch_size = args.batch_size or PAPER_BATCH_SIZE
+    else:
+        loss = make_reconstruction_loss(
+            args.loss or "pixel_l2", args.vgg, args.vgg_weights
+        )
+        model = cpu_model(args.num_keypoints, reconstruction_loss=loss)
+        model.compile(optimizer=cpu_optimizer())
+        batch_size = args.batch_size or CPU_BATCH_SIZE
+    pairs = training_pairs(args.data, model.image_size[0], seed=args.seed)
+    train_run(
+        model,
+        pairs,
+        args.out,
+        steps=args.steps,
+        max_minutes=args.minutes,
+        batch_size=batch_size,
+    )
+    print(f"Model: {os.path.join(args.out, 'model.keras')}")
+
+
+def evaluate(args):
+    from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
+    from keras_landmarks.data.synthetic_faces import make_faces
+    from keras_landmarks.evaluation.report import evaluate_landmarks
+    from keras_landmarks.evaluation.report import format_results
+    from keras_landmarks.export.detector import load_detector
+
+    model = load_detector(args.model)
+    size = model.image_size[0]
+    images, landmarks = make_faces(
+        args.num_train + args.num_test, size=size, seed=args.seed
+    )
+    images = images.astype("float32")
+    keypoints = model.predict_keypoints(images)
+    untrained = _untrained_copy(model).predict_keypoints(images)
+    n = args.num_train
+    results = evaluate_landmarks(
+        keypoints[:n],
+        landmarks[:n],
+        keypoints[n:],
+        landmarks[n:],
+        untrained[:n],
+        untrained[n:],
+        landmark_names=LANDMARK_NAMES,
+    )
+    print(format_results(results))
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        with open(os.path.join(args.out, "results.json"), "w") as f:
+            json.dump({k: float(v) for k, v in results.overall.items()}, f, indent=2)
+
+
+def _untrained_copy(model):
+    """The same architecture, freshly initialised: the untrained baseline."""
+    return model.__class__.from_config(model.get_config())
+
+
+def _collect_inputs(inputs):
+    images, videos = [], []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                suffix = child.suffix.lower()
+                if suffix in IMAGE_SUFFIXES:
+                    images.append(child)
+                elif suffix in VIDEO_SUFFIXES:
+                    videos.append(child)
+        elif path.suffix.lower() in VIDEO_SUFFIXES:
+            videos.append(path)
+        elif path.suffix.lower() in IMAGE_SUFFIXES:
+            images.append(path)
+        else:
+            raise ValueError(
+                f"{path}: not an image ({', '.join(IMAGE_SUFFIXES)}) or a video "
+                f"({', '.join(VIDEO_SUFFIXES)})"
+            )
+    if not images and not videos:
+        raise ValueError(f"no images or videos found in {', '.join(inputs)}")
+    return images, videos
+
+
+def _load_image(path):
+    from PIL import Image
+    from PIL import UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGB"))
+    except (OSError, UnidentifiedImageError) as error:
+        print(f"skipped unreadable image {path}: {error}")
+        return None
+
+
+def _resize(images, size):
+    from PIL import Image
+
+    return np.stack(
+        [
+            np.asarray(
+                Image.fromarray(image).resize((size[1], size[0]), Image.BILINEAR),
+                dtype="float32",
+            )
+            for image in images
+        ]
+    )
+
+
+def _to_original_pixels(keypoints, model_size, original_size):
+    # Pixel centres at integer coordinates on both grids.
+    (mh, mw), (oh, ow) = model_size, original_size
+    scale = np.array([(ow - 1) / (mw - 1), (oh - 1) / (mh - 1)], "float32")
+    return keypoints * scale
+
+
+def detect(args):
+    from keras_landmarks.export.detector import load_detector
+
+    model_path = args.model or str(SHIPPED_MODEL)
+    if args.model is None and not SHIPPED_MODEL.exists():
+        raise ValueError(
+            f"no --model given and the shipped model is missing at {SHIPPED_MODEL}"
+        )
+    model = load_detector(model_path)
+    images, videos = _collect_inputs(args.inputs)
+    os.makedirs(args.out, exist_ok=True)
+    records = []
+    skipped = 0
+
+    def run(name, frames, frame_indices):
+        detections = model.predict_keypoints(_resize(frames, model.image_size))
+        for frame, index, points in zip(frames, frame_indices, detections):
+            points = _to_original_pixels(points, model.image_size, frame.shape[:2])
+            records.append({"input": name, "frame": index, "keypoints": points.tolist()})
+            if not args.no_pictures:
+                _write_overlay(frame, points, args.out, name, index)
+
+    for path in images:
+        image = _load_image(path)
+        if image is None:
+            skipped += 1
+            continue
+        run(str(path), [image], [None])
+    for path in videos:
+        frames = _read_video(path, args.max_frames)
+        if frames is None:
+            skipped += 1
+            continue
+        run(str(path), list(frames), list(range(len(frames))))
+    _write_records(records, args.out, args.format, model.num_keypoints)
+    print(
+        f"{len(records)} detections from {len(images) + len(videos) - skipped} "
+        f"inputs ({skipped} unreadable, skipped) -> {args.out}"
+    )
+
+
+def _read_video(path, max_frames):
+    import av
+
+    try:
+        frames = []
+        with av.open(str(path)) as container:
+            for frame in container.decode(video=0):
+                frames.append(frame.to_ndarray(format="rgb24"))
+                if len(frames) >= max_frames:
+                    break
+        return np.stack(frames) if frames else None
+    except (av.FFmpegError, OSError) as error:
+        print(f"skipped unreadable video {path}: {error}")
+        return None
+
+
+def _write_overlay(frame, points, out, name, index):
+    from keras_landmarks.visualization import draw_keypoints
+    from keras_landmarks.visualization import save_png
+
+    stem = Path(name).stem + ("" if index is None else f"_{index:05d}")
+    save_png(draw_keypoints(frame, points), os.path.join(out, f"{stem}.png"))
+
+
+def _write_records(records, out, fmt, num_keypoints):
+    if fmt == "json":
+        with open(os.path.join(out, "keypoints.json"), "w") as f:
+            json.dump(
+                {"format": "pixel (x, y) of the input image", "detections": records},
+                f,
+                indent=1,
+            )
+        return
+    with open(os.path.join(out, "keypoints.csv"), "w", newline="") as f:
+        writer = csv.writer(f)
+        header = ["input", "frame"]
+        for k in range(num_keypoints):
+            header += [f"x{k}", f"y{k}"]
+        writer.writerow(header)
+        for record in records:
+            row = [record["input"], "" if record["frame"] is None else record["frame"]]
+            for x, y in record["keypoints"]:
+                row += [f"{x:.2f}", f"{y:.2f}"]
+            writer.writerow(row)
+
+
+def visualize(args):
+    from keras_landmarks.data.sources import training_pairs
+    from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.training.loop import first_pairs
+    from keras_landmarks.visualization import model_pictures
+
+    model = load_detector(args.model)
+    if not hasattr(model, "generator"):
+        raise ValueError("visualize needs a .keras LandmarkModel (not a SavedModel)")
+    pairs = first_pairs(training_pairs(args.data, model.image_size[0], args.seed), 8)
+    written = model_pictures(model, pairs, args.out)
+    for path in written:
+        print(path)
+
+
+def export(args):
+    from keras_landmarks.export.saved_model import export_saved_model
+    from keras_landmarks.export.detector import load_detector
+
+    model = load_detector(args.model)
+    path = export_saved_model(model, args.out, args.version, args.overwrite)
+    print(f"SavedModel written to {path}")
+    print(
+        "Serve it with: tensorflow_model_server --rest_api_port=8501 "
+        f"--model_name={Path(args.out).name} --model_base_path={Path(args.out).resolve()}"
+    )

@@ -1,0 +1,66 @@
+"""Training pairs from a short text spec, for the command line and recipes."""
+
+import numpy as np
+import tensorflow as tf
+
+from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
+from keras_landmarks.data.frame_pairs import frame_pairs_from_folders
+from keras_landmarks.data.image_folder import image_folder_pairs
+from keras_landmarks.data.synthetic_faces import make_faces
+from keras_landmarks.data.synthetic_figures import make_figure_sequences
+from keras_landmarks.data.tps_pairs import tps_pairs
+from keras_landmarks.data.video_folder import video_folder_pairs
+
+# Sizes of the in-memory synthetic training sets (CPU-TRAINING.md: 8000 faces).
+SYNTHETIC_FACES = 8000
+SYNTHETIC_SEQUENCES = 200
+SYNTHETIC_SEQUENCE_LENGTH = 40
+
+SPECS = {
+    "synthetic-faces": "faces drawn once in memory, thin-plate-spline pairs",
+    "synthetic-figures": "articulated figures moving over time, frame pairs",
+    "images:DIR": "a folder of images, thin-plate-spline pairs",
+    "videos:DIR": "a folder of video files, frame pairs",
+    "frames:DIR": "one sub-folder of frames per video, frame pairs",
+}
+
+
+def training_pairs(spec, image_size, seed=0):
+    """An endless, shuffled `tf.data.Dataset` of pair dicts for `spec`.
+
+    Args:
+        spec: one of `SPECS` (`"synthetic-faces"`, `"images:photos/"`, ...).
+        image_size: int, the model's input size.
+        seed: int, default 0.
+
+    Returns:
+        `tf.data.Dataset` of {"source", "target", "mask"}, unbatched.
+    """
+    kind, _, path = spec.partition(":")
+    if kind == "synthetic-faces" and not path:
+        images, _ = make_faces(SYNTHETIC_FACES, size=image_size, seed=seed)
+        dataset = (
+            tf.data.Dataset.from_tensor_slices(images)
+            .shuffle(len(images), seed=seed)
+            .repeat()
+            .map(lambda image: tf.cast(image, tf.float32))
+        )
+        return tps_pairs(dataset, seed=seed)
+    if kind == "synthetic-figures" and not path:
+        frames, _, _ = make_figure_sequences(
+            SYNTHETIC_SEQUENCES, SYNTHETIC_SEQUENCE_LENGTH, size=image_size, seed=seed
+        )
+        return frame_pairs_from_arrays(
+            frames, seed=seed, max_gap=min(30, SYNTHETIC_SEQUENCE_LENGTH - 1),
+            num_pairs=np.iinfo(np.int64).max,
+        )
+    if kind == "images" and path:
+        return image_folder_pairs(
+            path, image_size, seed=seed, shuffle_buffer=1000, repeat=True
+        )
+    if kind == "videos" and path:
+        return video_folder_pairs(path, image_size, seed=seed).repeat()
+    if kind == "frames" and path:
+        return frame_pairs_from_folders(path, image_size, seed=seed).repeat()
+    choices = "\n".join(f"  {name:18s} {text}" for name, text in SPECS.items())
+    raise ValueError(f"Unknown data spec {spec!r}. Expected one of:\n{choices}")

@@ -1,0 +1,139 @@
+"""SavedModel export for TensorFlow Serving."""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+import keras
+
+SERVING_SIGNATURE = "serving_default"
+RECONSTRUCT_SIGNATURE = "reconstruct"
+
+
+def _next_version(base_dir):
+    versions = [int(name) for name in os.listdir(base_dir) if name.isdigit()]
+    return max(versions, default=0) + 1
+
+
+def export_saved_model(model, base_dir, version=None, overwrite=False):
+    """Writes `base_dir/<version>/`, a SavedModel that TensorFlow Serving loads.
+
+    Signatures (images are float32 RGB in [0, 255], `(N, H, W, 3)` with the
+    model's `H, W`; N is dynamic):
+
+    - `serving_default`: input `images`; outputs `keypoints` `(N, K, 2)` pixel
+      (x, y) (pixel centres at integer coordinates) and `heatmaps`
+      `(N, h, w, K)` raw detector logits.
+    - `reconstruct`: inputs `source`, `target`; output `reconstruction`
+      `(N, H, W, 3)` on the [0, 255] scale (unclipped).
+
+    The graph needs only TensorFlow to run. From the JAX and PyTorch backends
+    the model is saved, reloaded under TensorFlow in a subprocess and exported
+    from there (the weights do not depend on the backend).
+
+    Args:
+        model: a `LandmarkModel`.
+        base_dir: the model's folder (`--model_base_path` of TF Serving).
+        version: int, default one more than the highest existing version.
+        overwrite: bool, default False. Replace an existing version.
+
+    Returns:
+        The path of the version folder.
+    """
+    base_dir = os.fspath(base_dir)
+    os.makedirs(base_dir, exist_ok=True)
+    if version is None:
+        version = _next_version(base_dir)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(
+            f"`version` must be a positive int. Received: version={version!r}"
+        )
+    path = os.path.join(base_dir, str(version))
+    if os.path.exists(path) and not overwrite:
+        raise ValueError(
+            f"{path} exists; pass a new version or overwrite=True "
+            "(TF Serving reloads a version folder only when it is new)."
+        )
+    if keras.backend.backend() == "tensorflow":
+        _export_from_tensorflow(model, path)
+    else:
+        _export_in_subprocess(model, path)
+    return path
+
+
+def _export_in_subprocess(model, path):
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = os.path.join(tmp, "model.keras")
+        model.save(saved)
+        env = dict(os.environ, KERAS_BACKEND="tensorflow")
+        code = (
+            "import sys, keras, keras_landmarks\n"
+            "from keras_landmarks.export.saved_model import _export_from_tensorflow\n"
+            "model = keras.saving.load_model(sys.argv[1])\n"
+            "_export_from_tensorflow(model, sys.argv[2])\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, saved, path],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(
+                "Exporting under the TensorFlow backend failed:\n" + result.stderr[-4000:]
+            )
+
+
+def _export_from_tensorflow(model, path):
+    import tensorflow as tf
+
+    height, width = model.image_size
+    scale = tf.constant([width - 1, height - 1], tf.float32)
+
+    def checked(images, name):
+        shape = tf.shape(images)
+        message = (
+            f"`{name}` must be a float32 batch (N, {height}, {width}, 3) of RGB "
+            "images in [0, 255]"
+        )
+        checks = [
+            tf.debugging.assert_equal(tf.rank(images), 4, message=message),
+            tf.debugging.assert_equal(shape[1:], [height, width, 3], message=message),
+        ]
+        with tf.control_dependencies(checks):  # fail before any conv runs
+            return tf.identity(images)
+
+    def detect(images):
+        images = checked(images, "images")
+        keypoints, heatmaps = model.detect(images)
+        pixels = (keypoints + 1.0) / 2.0 * scale
+        return {"keypoints": pixels, "heatmaps": heatmaps}
+
+    def reconstruct(source, target):
+        source = checked(source, "source")
+        target = checked(target, "target")
+        out = model({"source": source, "target": target}, training=False)
+        return {"reconstruction": out["reconstruction"]}
+
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    image_spec = tf.TensorSpec((None, height, width, 3), tf.float32)
+    archive.add_endpoint(
+        SERVING_SIGNATURE,
+        tf.function(
+            detect,
+            input_signature=[tf.TensorSpec(image_spec.shape, tf.float32, name="images")],
+        ),
+    )
+    archive.add_endpoint(
+        RECONSTRUCT_SIGNATURE,
+        tf.function(
+            reconstruct,
+            input_signature=[
+                tf.TensorSpec(image_spec.shape, tf.float32, name="source"),
+                tf.TensorSpec(image_spec.shape, tf.float32, name="target"),
+            ],
+        ),
+    )
+    archive.write_out(path, verbose=False)
