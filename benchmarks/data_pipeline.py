@@ -8,9 +8,9 @@ image_size=128)` consumes in `train_on_batch`, and the ratio (aim: >= 20x,
 so the input pipeline never starves training). Nothing is hard-coded: every
 number is measured in this run, on fixtures written to a temporary folder.
 
-    PYTHONPATH=. python benchmarks/data_pipeline.py                      # both halves
-    PYTHONPATH=. python benchmarks/data_pipeline.py --skip-training  # pipelines only
-    KERAS_BACKEND=jax PYTHONPATH=. python benchmarks/data_pipeline.py --steps 5 --batch-size 8
+    PYTHONPATH=. python benchmarks/data_pipeline.py                   # both halves
+    PYTHONPATH=. python benchmarks/data_pipeline.py --skip-training   # pipelines
+    KERAS_BACKEND=torch PYTHONPATH=. python benchmarks/data_pipeline.py --steps 5
 
 Prints a table and one JSON line (also written to `--json PATH` if given).
 The two halves are timed separately: during `fit` they share the CPU cores.

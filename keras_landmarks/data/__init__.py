@@ -8,6 +8,7 @@ yield {"image", "landmarks": (P, 2) pixel (x, y)}.
 """
 
 from keras_landmarks.data.aflw import aflw
+from keras_landmarks.data.bad_files import map_skipping_errors
 from keras_landmarks.data.bad_files import num_skipped_files
 from keras_landmarks.data.bad_files import reset_skipped_files
 from keras_landmarks.data.bad_files import skipped_files
@@ -65,6 +66,7 @@ __all__ = [
     "image_folder_pairs",
     "make_frame_pair",
     "make_tps_pair",
+    "map_skipping_errors",
     "num_skipped_files",
     "probe_video",
     "read_video_frames",

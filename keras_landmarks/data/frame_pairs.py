@@ -15,12 +15,14 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.data.bad_files import map_skipping_errors
 from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.image_files import decode_image
 from keras_landmarks.data.image_files import keep_readable
 from keras_landmarks.data.image_geometry import crop_and_resize
 from keras_landmarks.data.image_geometry import flip_left_right
 from keras_landmarks.data.image_geometry import full_image_box
+from keras_landmarks.data.image_geometry import image_size_pair
 from keras_landmarks.data.random_seeds import check_seed
 from keras_landmarks.data.random_seeds import element_seed
 from keras_landmarks.data.random_seeds import split_seed
@@ -42,18 +44,6 @@ def check_gaps(min_gap, max_gap):
             "Gaps must satisfy 0 < min_gap <= max_gap. "
             f"Received: min_gap={min_gap}, max_gap={max_gap}"
         )
-
-
-def _size(image_size):
-    if image_size is None:
-        return None
-    if isinstance(image_size, (int, np.integer)) and image_size > 1:
-        return (int(image_size), int(image_size))
-    if isinstance(image_size, (tuple, list)) and len(image_size) == 2:
-        return tuple(int(s) for s in image_size)
-    raise ValueError(
-        f"`image_size` must be an int or (height, width). Received: {image_size!r}"
-    )
 
 
 def sample_frame_pair(num_frames, seed, min_gap=MIN_GAP, max_gap=MAX_GAP):
@@ -230,7 +220,7 @@ def frame_pairs_from_arrays(
                     f"{tail[0]}) matching frames {frames.shape[:2]}. "
                     f"Received: {name}.shape={value.shape}"
                 )
-    size = _size(image_size) or tuple(frames.shape[2:4])
+    size = image_size_pair(image_size) or tuple(frames.shape[2:4])
     num_pairs = num_videos if num_pairs is None else int(num_pairs)
     columns = {"frames": frames}
     if landmarks is not None:
@@ -296,7 +286,7 @@ def frame_pairs_from_frame_files(
     """
     check_seed(seed)
     check_gaps(min_gap, max_gap)
-    size = _size(image_size)
+    size = image_size_pair(image_size)
     if size is None:
         raise ValueError("`image_size` is required for frames read from files.")
     paths, box_rows, point_rows, lengths = [], [], [], []
@@ -346,10 +336,9 @@ def frame_pairs_from_frame_files(
             swap,
         )
 
-    pairs = tf.data.Dataset.range(num_pairs).map(
-        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
+    return map_skipping_errors(
+        tf.data.Dataset.range(num_pairs), to_pair, num_parallel_calls
     )
-    return pairs.ignore_errors(log_warning=True)
 
 
 def frame_pairs_from_folders(root, image_size, **kwargs):

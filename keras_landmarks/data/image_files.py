@@ -6,9 +6,11 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.data.bad_files import map_skipping_errors
 from keras_landmarks.data.bad_files import report_bad_file
 from keras_landmarks.data.image_geometry import crop_and_resize
 from keras_landmarks.data.image_geometry import full_image_box
+from keras_landmarks.data.image_geometry import image_size_pair
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 # File signatures (magic numbers) of the formats `tf.io.decode_image` reads.
@@ -136,7 +138,8 @@ def image_dataset(
 
     The shared back end of the readers of labelled images. Files that fail
     `check_image_file` are left out, logged and counted (when `validate`);
-    a file that still fails to decode is dropped by `ignore_errors`.
+    a file that still fails to decode is dropped and counted by
+    `map_skipping_errors`.
 
     Args:
         paths: list of N str paths.
@@ -162,7 +165,9 @@ def image_dataset(
         raise ValueError(
             f"None of the {len(paths)} image files could be read (first: {paths[0]})."
         )
-    size = (image_size, image_size) if isinstance(image_size, int) else image_size
+    size = image_size_pair(image_size)
+    if size is None:
+        raise ValueError("`image_size` is required. Received: image_size=None")
     columns = {"path": np.asarray(paths, dtype=object)[kept].astype(str)}
     if landmarks is not None:
         columns["landmarks"] = np.asarray(landmarks, np.float32)[kept]
@@ -185,5 +190,4 @@ def image_dataset(
         return out
 
     dataset = tf.data.Dataset.from_tensor_slices(columns)
-    dataset = dataset.map(load, num_parallel_calls=num_parallel_calls)
-    return dataset.ignore_errors(log_warning=True)
+    return map_skipping_errors(dataset, load, num_parallel_calls)

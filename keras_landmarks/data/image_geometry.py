@@ -5,7 +5,33 @@ coordinates, so `x = (u + 1) / 2 * (width - 1)` for `u` in [-1, 1]
 (align_corners=True).
 """
 
+import numpy as np
 import tensorflow as tf
+
+
+def image_size_pair(image_size):
+    """`(height, width)` from an int or a pair; None stays None.
+
+    Raises:
+        ValueError: not a positive int or a pair of ints > 1.
+    """
+    if image_size is None:
+        return None
+    if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
+        image_size = (image_size, image_size)
+    if (
+        isinstance(image_size, (tuple, list))
+        and len(image_size) == 2
+        and all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 1
+            for s in image_size
+        )
+    ):
+        return (int(image_size[0]), int(image_size[1]))
+    raise ValueError(
+        "`image_size` must be an int > 1 or a (height, width) pair. "
+        f"Received: image_size={image_size!r}"
+    )
 
 
 def full_image_box(image):

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_landmarks.data.frame_pairs import _size
 from keras_landmarks.data.image_geometry import crop_and_resize
 from keras_landmarks.data.image_geometry import full_image_box
+from keras_landmarks.data.image_geometry import image_size_pair
 from keras_landmarks.data.random_seeds import check_seed
 from keras_landmarks.data.random_seeds import element_seed
 from keras_landmarks.data.random_seeds import split_seed
@@ -144,7 +144,7 @@ def smallnorb_pairs(
     neighbours = viewpoint_neighbours(info[rows], categories[rows])
     has_neighbour = (neighbours >= 0).any(axis=1)
     left = np.ascontiguousarray(images[rows, 0])
-    size = _size(image_size) or left.shape[1:3]
+    size = image_size_pair(image_size) or left.shape[1:3]
     num_images = int(has_neighbour.sum())
     anchors = np.flatnonzero(has_neighbour)
     num_pairs = num_images if num_pairs is None else int(num_pairs)

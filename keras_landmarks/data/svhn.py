@@ -25,10 +25,11 @@ import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.annotation_files import report_mismatch
-from keras_landmarks.data.frame_pairs import _size
+from keras_landmarks.data.bad_files import map_skipping_errors
 from keras_landmarks.data.image_files import decode_image
 from keras_landmarks.data.image_files import keep_readable
 from keras_landmarks.data.image_geometry import crop_and_resize
+from keras_landmarks.data.image_geometry import image_size_pair
 from keras_landmarks.data.random_seeds import check_seed
 from keras_landmarks.data.random_seeds import element_seed
 from keras_landmarks.data.random_seeds import split_seed
@@ -120,7 +121,7 @@ def svhn_pairs(
     kept = keep_readable(paths) if validate else np.arange(len(paths))
     if kept.size == 0:
         raise ValueError(f"No readable SVHN image with two or more digits in {folder}.")
-    size = _size(image_size)
+    size = image_size_pair(image_size)
     squares = []
     for index in kept:
         left, top, width, height = records[index][1][:, :4].T
@@ -156,7 +157,6 @@ def svhn_pairs(
             "mask": tf.ones((size[0], size[1], 1), tf.float32),
         }
 
-    pairs = tf.data.Dataset.range(num_pairs).map(
-        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
+    return map_skipping_errors(
+        tf.data.Dataset.range(num_pairs), to_pair, num_parallel_calls
     )
-    return pairs.ignore_errors(log_warning=True)

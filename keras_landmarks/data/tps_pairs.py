@@ -10,6 +10,7 @@ run in parallel; no `py_function`, no other framework.
 import tensorflow as tf
 
 from keras_landmarks.data.bilinear_sampler import bilinear_sample
+from keras_landmarks.data.image_geometry import image_size_pair
 from keras_landmarks.data.random_seeds import check_seed
 from keras_landmarks.data.random_seeds import element_seed
 from keras_landmarks.data.random_seeds import split_seed
@@ -131,9 +132,8 @@ def tps_pairs(
             )
         images = images.map(lambda element: element["image"])
         spec = images.element_spec
+    image_size = image_size_pair(image_size)
     if image_size is not None:
-        if isinstance(image_size, int):
-            image_size = (image_size, image_size)
         images = images.map(
             lambda image: tf.image.resize(image, image_size),
             num_parallel_calls=num_parallel_calls,

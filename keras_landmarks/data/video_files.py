@@ -17,10 +17,10 @@ import tensorflow as tf
 from keras_landmarks.data.bad_files import report_bad_file
 from keras_landmarks.data.frame_pairs import MAX_GAP
 from keras_landmarks.data.frame_pairs import MIN_GAP
-from keras_landmarks.data.frame_pairs import _size
 from keras_landmarks.data.frame_pairs import check_gaps
 from keras_landmarks.data.frame_pairs import make_frame_pair
 from keras_landmarks.data.frame_pairs import sample_frame_pair
+from keras_landmarks.data.image_geometry import image_size_pair
 from keras_landmarks.data.random_seeds import check_seed
 from keras_landmarks.data.random_seeds import element_seed
 from keras_landmarks.data.random_seeds import split_seed
@@ -154,7 +154,9 @@ def frame_pairs_from_video_files(
 
     Every file is probed when the dataset is built; files PyAV cannot open
     are skipped, logged and counted (see `bad_files`), and so are pairs whose
-    frames fail to decode later. Pair `i` comes from video `i % num_videos`
+    frames fail to decode later. When a video's boxes or landmarks cover
+    fewer (or more) frames than the file has, the disagreement is logged and
+    only the frames both cover are used. Pair `i` comes from video `i % num_videos`
     with the seed `(seed, i)`; the frame indices are drawn with the same
     stateless sampler as the other frame-pair sources.
 
@@ -179,7 +181,7 @@ def frame_pairs_from_video_files(
     """
     check_seed(seed)
     check_gaps(min_gap, max_gap)
-    size = _size(image_size)
+    size = image_size_pair(image_size)
     if size is None:
         raise ValueError("`image_size` is required for frames read from videos.")
     if not isinstance(num_parallel_reads, int) or num_parallel_reads < 1:
@@ -194,10 +196,17 @@ def frame_pairs_from_video_files(
         except Exception as error:  # noqa: BLE001 - any decoder failure skips it
             report_bad_file(path, f"cannot open video: {error}")
             continue
-        if boxes is not None and len(boxes[v]) < num_frames:
-            raise ValueError(
-                f"{path} has {num_frames} frames but {len(boxes[v])} boxes."
+        annotated = [len(a[v]) for a in (boxes, landmarks) if a is not None]
+        if annotated and min(annotated) != num_frames:
+            # Annotations must cover the frames that pairs may use.
+            logger.warning(
+                "%s has %d frames but annotations for %d; using the first %d.",
+                path,
+                num_frames,
+                min(annotated),
+                min(num_frames, *annotated),
             )
+            num_frames = min(num_frames, *annotated)
         if num_frames <= min_gap:
             logger.warning("Skipping %s: %d frames <= min_gap", path, num_frames)
             continue

@@ -8,6 +8,10 @@ from keras_landmarks.models.landmark_model import LandmarkModel
 from keras_landmarks.models.landmark_model import normalized_to_pixels
 from keras_landmarks.models.landmark_model import pixels_to_normalized
 from keras_landmarks.models.optimizer import reference_optimizer
+from keras_landmarks.models.presets import cpu_model
+from keras_landmarks.models.presets import cpu_optimizer
+from keras_landmarks.models.presets import make_reconstruction_loss
+from keras_landmarks.models.presets import paper_model
 
 __all__ = [
     "ConvBlock",
@@ -15,7 +19,11 @@ __all__ = [
     "ImageGenerator",
     "LandmarkDetector",
     "LandmarkModel",
+    "cpu_model",
+    "cpu_optimizer",
+    "make_reconstruction_loss",
     "normalized_to_pixels",
+    "paper_model",
     "pixels_to_normalized",
     "reference_optimizer",
 ]

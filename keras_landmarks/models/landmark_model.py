@@ -77,6 +77,9 @@ class LandmarkModel(keras.Model):
             256, 128, 64, 32). Needs `len - 1` upsamplings = log2(downsampling).
         gaussian_std: float, default 0.1. See `KeypointsToHeatmaps`.
         weight_decay: float, default 1e-5, on conv kernels.
+        generator_output: `None` (default: linear output, the reference) or
+            `"sigmoid"` (255 * sigmoid: learns the colour range much sooner;
+            the CPU preset's choice).
         detector, appearance_encoder, generator: optional prebuilt networks
             replacing the ones the arguments above describe.
         reconstruction_loss: a `PerceptualLoss`/`PixelLoss` layer. Default
@@ -110,6 +113,7 @@ class LandmarkModel(keras.Model):
         generator_filters=REFERENCE_GENERATOR_FILTERS,
         gaussian_std=DEFAULT_STD,
         weight_decay=WEIGHT_DECAY,
+        generator_output=None,
         detector=None,
         appearance_encoder=None,
         generator=None,
@@ -148,6 +152,8 @@ class LandmarkModel(keras.Model):
             generator_filters,
             3,
             weight_decay,
+            output_activation=generator_output,
+            output_scale=255.0 if generator_output == "sigmoid" else 1.0,
             dtype=self.dtype_policy,
             name="generator",
         )

@@ -69,3 +69,14 @@ def counter_frames(num_frames, height=24, width=32, step=4):
     return np.broadcast_to(
         values[:, None, None, None], (num_frames, height, width, 3)
     ).copy()
+
+
+def write_corrupt_jpeg(path):
+    """A JPEG that passes `check_image_file` but fails to decode (0 x 0 frame)."""
+    good = Path(write_image(path, np.full((16, 16, 3), 128, np.uint8)))
+    data = good.read_bytes()
+    start = data.find(b"\xff\xc0")  # start-of-frame header: zero the size
+    good.write_bytes(
+        data[:start] + b"\xff\xc0\x00\x11\x08" + bytes(4) + data[start + 9 :]
+    )
+    return str(good)

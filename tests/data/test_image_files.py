@@ -11,6 +11,7 @@ from keras_landmarks.data.image_files import keep_readable
 from keras_landmarks.data.image_files import list_image_files
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
+from tests.data.fixtures import write_corrupt_jpeg
 from tests.data.fixtures import write_image
 from tests.data.fixtures import write_truncated_jpeg
 
@@ -65,6 +66,18 @@ def test_image_dataset_skips_bad_files_and_moves_landmarks(tmp_path):
         expected = points[0] * [31 / 63, 31 / 47]
         np.testing.assert_allclose(element["landmarks"], expected, atol=1e-4)
         np.testing.assert_allclose(centroids(element["image"]), expected, atol=0.5)
+
+
+def test_image_dataset_counts_files_that_fail_to_decode(tmp_path):
+    reset_skipped_files()
+    paths = [
+        write_image(tmp_path / "0.png", np.zeros((8, 8, 3))),
+        write_corrupt_jpeg(tmp_path / "1.jpg"),
+        write_image(tmp_path / "2.png", np.zeros((8, 8, 3))),
+    ]
+    assert check_image_file(paths[1]) is None  # only decoding finds it
+    assert len(list(image_dataset(paths, 8))) == 2
+    assert num_skipped_files() == 1
 
 
 def test_image_dataset_all_bad_raises(tmp_path):

@@ -1,10 +1,12 @@
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from keras_landmarks.data.image_geometry import box_around
 from keras_landmarks.data.image_geometry import crop_and_resize
 from keras_landmarks.data.image_geometry import flip_left_right
 from keras_landmarks.data.image_geometry import full_image_box
+from keras_landmarks.data.image_geometry import image_size_pair
 
 
 def _blob(height, width, x, y, sigma=3.0):
@@ -53,3 +55,12 @@ def test_flip_moves_landmarks():
 def test_box_around_points():
     box = box_around([[10.0, 20.0], [30.0, 25.0]], scale=2.0)
     np.testing.assert_allclose(box, [0.0, 2.5, 40.0, 42.5])
+
+
+def test_image_size_pair():
+    assert image_size_pair(32) == (32, 32)
+    assert image_size_pair((24, 40)) == (24, 40)
+    assert image_size_pair(None) is None
+    for bad in (0, 1.5, "64", (32,), True):
+        with pytest.raises(ValueError, match="Received: image_size="):
+            image_size_pair(bad)

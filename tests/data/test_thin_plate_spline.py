@@ -24,6 +24,13 @@ def test_design_matrix_matches_reference():
     )
 
 
+def test_design_matrix_inside_tf_data():
+    dataset = tf.data.Dataset.range(1).map(lambda _: tps_design_matrix(32, 32))
+    np.testing.assert_allclose(
+        next(iter(dataset)).numpy(), golden()["tps_L_32"], atol=1e-5
+    )
+
+
 def test_design_matrix_numpy_rederivation_non_square():
     height, width = 5, 7
     axis = np.linspace(-1, 1, 10)

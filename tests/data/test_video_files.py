@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 
@@ -69,6 +71,17 @@ def test_landmarks_and_boxes_through_video(tmp_path):
             np.testing.assert_allclose(
                 centroids(pair[key], 1)[0], pair[f"{key}_landmarks"][0], atol=0.6
             )
+
+
+def test_annotations_shorter_than_video_are_reported(counter_video, caplog):
+    boxes = [np.tile(np.float32([0, 0, 31, 23]), (10, 1))]
+    with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
+        pairs = frame_pairs_from_video_files(
+            [counter_video], 8, boxes=boxes, num_pairs=6
+        )
+    assert "100 frames but annotations for 10" in caplog.text
+    for pair in pairs.as_numpy_iterator():
+        assert max(pair["source"][4, 4, 0], pair["target"][4, 4, 0]) <= 2 * 9 + 1
 
 
 def test_corrupt_video_is_skipped_and_counted(tmp_path, counter_video):
