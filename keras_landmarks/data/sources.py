@@ -16,6 +16,8 @@ SYNTHETIC_FACES = 8000
 SYNTHETIC_SEQUENCES = 200
 SYNTHETIC_SEQUENCE_LENGTH = 40
 
+ENDLESS = np.iinfo(np.int64).max
+
 SPECS = {
     "synthetic-faces": "faces drawn once in memory, thin-plate-spline pairs",
     "synthetic-figures": "articulated figures moving over time, frame pairs",
@@ -51,16 +53,21 @@ def training_pairs(spec, image_size, seed=0):
             SYNTHETIC_SEQUENCES, SYNTHETIC_SEQUENCE_LENGTH, size=image_size, seed=seed
         )
         return frame_pairs_from_arrays(
-            frames, seed=seed, max_gap=min(30, SYNTHETIC_SEQUENCE_LENGTH - 1),
-            num_pairs=np.iinfo(np.int64).max,
+            frames,
+            seed=seed,
+            max_gap=min(30, SYNTHETIC_SEQUENCE_LENGTH - 1),
+            num_pairs=ENDLESS,
         )
     if kind == "images" and path:
         return image_folder_pairs(
             path, image_size, seed=seed, shuffle_buffer=1000, repeat=True
         )
+    # Pair sampling is lazy: an endless index range gives fresh pairs every pass.
     if kind == "videos" and path:
-        return video_folder_pairs(path, image_size, seed=seed).repeat()
+        return video_folder_pairs(path, image_size, seed=seed, num_pairs=ENDLESS)
     if kind == "frames" and path:
-        return frame_pairs_from_folders(path, image_size, seed=seed).repeat()
+        return frame_pairs_from_folders(
+            path, image_size, seed=seed, num_pairs=ENDLESS
+        )
     choices = "\n".join(f"  {name:18s} {text}" for name, text in SPECS.items())
     raise ValueError(f"Unknown data spec {spec!r}. Expected one of:\n{choices}")

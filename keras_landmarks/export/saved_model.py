@@ -108,13 +108,14 @@ def _export_from_tensorflow(model, path):
         images = checked(images, "images")
         keypoints, heatmaps = model.detect(images)
         pixels = (keypoints + 1.0) / 2.0 * scale
-        return {"keypoints": pixels, "heatmaps": heatmaps}
+        # float32 signatures under a mixed dtype policy too.
+        return {"keypoints": pixels, "heatmaps": tf.cast(heatmaps, tf.float32)}
 
     def reconstruct(source, target):
         source = checked(source, "source")
         target = checked(target, "target")
         out = model({"source": source, "target": target}, training=False)
-        return {"reconstruction": out["reconstruction"]}
+        return {"reconstruction": tf.cast(out["reconstruction"], tf.float32)}
 
     archive = keras.export.ExportArchive()
     archive.track(model)

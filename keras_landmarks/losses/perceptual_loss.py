@@ -5,6 +5,7 @@ import warnings
 import keras
 from keras import ops
 
+from keras_landmarks.distribution import cross_replica_mean
 from keras_landmarks.losses.loss_network import build_loss_network
 from keras_landmarks.losses.mask_resize import resize_mask
 
@@ -172,6 +173,11 @@ class PerceptualLoss(keras.layers.Layer):
             trainable=False,
             name="normalizers",
             dtype="float32",
+            # Read and written in float32 under a mixed policy (an autocast
+            # variable reads as bfloat16, and on PyTorch its assign is lost).
+            autocast=False,
+            # Every replica assigns the same (all-reduced) value.
+            aggregation="mean",
         )
         # 0 until the first training batch has set the normalisers.
         self.normalizers_ready = self.add_weight(
@@ -182,6 +188,8 @@ class PerceptualLoss(keras.layers.Layer):
             trainable=False,
             name="normalizers_ready",
             dtype="float32",
+            autocast=False,
+            aggregation="mean",
         )
         if self.network is not None and not self.network.built:
             self.network.build(tuple(target_shape))
@@ -227,7 +235,8 @@ class PerceptualLoss(keras.layers.Layer):
                 )
                 per_element = per_element * layer_mask
             means.append(ops.mean(per_element))
-        means = ops.stack(means)
+        # Under tf.distribute: the global-batch means, as on one device.
+        means = cross_replica_mean(ops.stack(means))
         # Derive a new tensor from the variable before using it (never use the
         # variable in the graph and then assign it in the same step: PyTorch).
         stored = ops.convert_to_tensor(self.normalizers)

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_landmarks.distribution import scale_loss_for_replicas
 from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
 from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
@@ -82,6 +83,10 @@ class LandmarkModel(keras.Model):
             the CPU preset's choice).
         detector, appearance_encoder, generator: optional prebuilt networks
             replacing the ones the arguments above describe.
+        bottleneck: optional layer replacing the `KeypointBottleneck`: maps
+            heatmaps to `(code, maps)` and has `to_keypoints(heatmaps)` (e.g.
+            `DenseBottleneck`, the paper's fully connected ablation; then
+            `"keypoints"` is the code and `predict_keypoints` does not apply).
         reconstruction_loss: a `PerceptualLoss`/`PixelLoss` layer. Default
             `PerceptualLoss()`: VGG-19 with Keras' ImageNet weights.
 
@@ -118,6 +123,7 @@ class LandmarkModel(keras.Model):
         appearance_encoder=None,
         generator=None,
         reconstruction_loss=None,
+        bottleneck=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -159,7 +165,7 @@ class LandmarkModel(keras.Model):
         )
         self.generator_filters = self.generator.filters
         # Softmax and Gaussian rendering stay float32 under mixed precision.
-        self.bottleneck = KeypointBottleneck(
+        self.bottleneck = bottleneck or KeypointBottleneck(
             gaussian_std, dtype="float32", name="bottleneck"
         )
         self.reconstruction_loss = reconstruction_loss or PerceptualLoss(
@@ -205,7 +211,10 @@ class LandmarkModel(keras.Model):
             (self.detector, image_shape),
             (self.bottleneck, heatmap_shape),
             (self.appearance_encoder, image_shape),
-            (self.generator, (features_shape, heatmap_shape)),
+            (
+                self.generator,
+                (features_shape, self.bottleneck.compute_output_shape(heatmap_shape)[1]),
+            ),
             (self.reconstruction_loss, image_shape),
         ):
             if not layer.built:
@@ -271,7 +280,8 @@ class LandmarkModel(keras.Model):
         regularization = self.losses
         if regularization:
             total = total + ops.cast(ops.sum(ops.stack(regularization)), total.dtype)
-        return total
+        # tf.distribute sums the replicas' gradients.
+        return scale_loss_for_replicas(total)
 
     def compile(self, optimizer="reference", **kwargs):
         """Like `keras.Model.compile`; `optimizer="reference"` is the paper's Adam.
@@ -332,6 +342,7 @@ class LandmarkModel(keras.Model):
                 "appearance_encoder": serialize(self.appearance_encoder),
                 "generator": serialize(self.generator),
                 "reconstruction_loss": serialize(self.reconstruction_loss),
+                "bottleneck": serialize(self.bottleneck),
             }
         )
         return config
@@ -339,7 +350,13 @@ class LandmarkModel(keras.Model):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("detector", "appearance_encoder", "generator", "reconstruction_loss"):
+        for key in (
+            "detector",
+            "appearance_encoder",
+            "generator",
+            "reconstruction_loss",
+            "bottleneck",
+        ):
             if isinstance(config.get(key), dict):
                 config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)

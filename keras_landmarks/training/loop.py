@@ -17,7 +17,7 @@ MODEL_FILENAME = "model.keras"
 DEFAULT_STEPS_PER_EPOCH = 100
 
 
-def _batches(pairs, batch_size):
+def _check_pairs(pairs):
     if not isinstance(pairs, tf.data.Dataset):
         raise ValueError(
             "`pairs` must be a tf.data.Dataset of pair dicts. "
@@ -29,6 +29,10 @@ def _batches(pairs, batch_size):
             "`pairs` must yield dicts with 'source', 'target' (and 'mask'). "
             f"Received element_spec: {spec}"
         )
+
+
+def _batches(pairs, batch_size):
+    spec = pairs.element_spec
     keep = [k for k in ("source", "target", "mask") if k in spec]
     pairs = pairs.map(lambda pair: {k: pair[k] for k in keep})
     if len(spec["source"].shape) == 3:
@@ -90,8 +94,9 @@ def train(
         raise ValueError(
             f"`steps_per_epoch` must be >= 1. Received: steps_per_epoch={steps_per_epoch}"
         )
-    if model.optimizer is None:
+    if getattr(model, "optimizer", None) is None:
         raise ValueError("Compile the model before `train` (model.compile()).")
+    _check_pairs(pairs)
     run_dir = os.fspath(run_dir)
     os.makedirs(run_dir, exist_ok=True)
     if steps is None:
@@ -110,7 +115,8 @@ def train(
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs"), write_graph=False),
     ]
     if preview_every:
-        preview = first_pairs(pairs.unbatch() if _is_batched(pairs) else pairs, num_preview)
+        unbatched = pairs.unbatch() if _is_batched(pairs) else pairs
+        preview = first_pairs(unbatched, num_preview)
         all_callbacks.append(
             PreviewPictures(preview, os.path.join(run_dir, "pictures"), preview_every)
         )

@@ -1,0 +1,1 @@
+"""One script per experiment of the paper; see each module's docstring."""

@@ -1,0 +1,78 @@
+"""Ablations of paper Table 2: the reconstruction loss and the bottleneck.
+
+Commands (CelebA training, MAFL evaluation as recipes/celeba.py):
+
+    python recipes/ablation.py --data_dir=/data/celeba --loss=pixel_l1
+    python recipes/ablation.py --data_dir=/data/celeba --loss=pixel_l2
+    python recipes/ablation.py --data_dir=/data/celeba --loss=adversarial_l1
+    python recipes/ablation.py --data_dir=/data/celeba --loss=adversarial_l2
+    python recipes/ablation.py --data_dir=/data/celeba --loss=perceptual
+    python recipes/ablation.py --data_dir=/data/celeba --bottleneck=dense --code_size=10
+    (and --code_size=20, 60)
+    python recipes/ablation.py --data_dir=/data/celeba --loss=perceptual \
+        --loss_network=vgg16 --loss_weights=runs/selfsup/vgg16_colorization.weights.h5
+
+Losses: pixel L1/L2 on [0, 255] images; adversarial = pixel L1/L2 plus a
+patch discriminator trained alongside (one optimizer, see
+`keras_landmarks.losses.adversarial_loss`); perceptual = VGG features (the
+last command: the self-supervised network of recipes/selfsup_vgg.py, the
+paper's "selfsup" rows). Bottleneck "dense": the detector's heatmaps go
+through a fully connected layer of width d instead of K 2-D points; the
+landmarks are regressed linearly from the d-dim code.
+
+Hardware and time: as recipes/celeba.py (one GPU, days per row).
+
+Paper: the numbers of every row are reported in the paper, Table 2; we do not
+quote them here (not re-checked).
+"""
+
+import dataclasses
+
+from keras_landmarks.training import recipe
+
+
+@dataclasses.dataclass
+class Config:
+    data_dir: str = ""  # CelebA root (recipe.CELEBA_LAYOUT)
+    run_dir: str = "runs/ablation"  # checkpoints, logs, model.keras, results.json
+    loss: str = (
+        "perceptual"  # perceptual, pixel_l1, pixel_l2, adversarial_l1, adversarial_l2
+    )
+    bottleneck: str = "keypoints"  # "keypoints" (paper) or "dense" (Table 2 ablation)
+    code_size: int = 20  # d of the dense bottleneck: paper 10, 20, 60
+    adversarial_weight: float = 1.0  # generator's adversarial term (our choice)
+    loss_network: str = "vgg19"  # paper text: ImageNet VGG-19; selfsup: vgg16
+    loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
+    num_keypoints: int = 10  # K (the detector's channels for "dense")
+    image_size: int = 128  # reference
+    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    batch_size: int = 50  # reference code
+    steps: int = 150_000  # reference schedule
+    max_minutes: float | None = None  # optional time budget
+    learning_rate: float = 1e-3  # reference code
+    num_regression: int | None = None  # MAFL train images for the regressor (all)
+    num_test: int | None = None  # MAFL test images (all 1000)
+    seed: int = 0  # data order, warps and initialisation
+
+
+def main(argv=None):
+    config = recipe.parse_overrides(Config(), argv or [])
+    pairs = recipe.celeba_pairs(config.data_dir, config.image_size, config.seed)
+    mafl = recipe.mafl_splits(
+        config.data_dir, config.image_size, config.num_regression, config.num_test
+    )
+    model = recipe.build_model_from(config)
+    return recipe.run_recipe(
+        model,
+        pairs,
+        config.run_dir,
+        steps=config.steps,
+        max_minutes=config.max_minutes,
+        batch_size=config.batch_size,
+        evaluations=[mafl],
+        config=config,
+    )
+
+
+if __name__ == "__main__":
+    recipe.run_main(main)

@@ -1,0 +1,142 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image
+
+from keras_landmarks.cli import build_parser
+from keras_landmarks.cli import main
+from tests.helpers import tiny_model
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("model") / "tiny.keras"
+    tiny_model().save(path)
+    return path
+
+
+def _write_video(path, frames):
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mpeg4", rate=10)
+        stream.width, stream.height = frames.shape[2], frames.shape[1]
+        stream.pix_fmt = "yuv420p"
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, "rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def test_help_teaches_every_command(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("demo", "train", "evaluate", "detect", "visualize", "export"):
+        assert command in out
+    assert "Start here" in out
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "keras-landmarks"
+    if not script.exists():
+        pytest.skip(f"package not installed with its console script in {script.parent}")
+    out = subprocess.run([script, "detect", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0 and "--format" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--out", "x"], "--data"),
+        (["train", "--data", "synthetic-faces", "--out", "x", "--minutes", "-1"], "> 0"),
+        (["detect", "/no/such/file.png"], "no such file"),
+        (["demo", "--steps", "0"], ">= 1"),
+        (["export", "--model", "/nope.keras", "--out", "x"], "no such file"),
+    ],
+)
+def test_bad_arguments_are_explained(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_data_spec_lists_the_choices(tmp_path, capsys):
+    code = main(["train", "--data", "celebrities", "--out", str(tmp_path), "--steps", "1"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "Unknown data spec 'celebrities'" in err and "images:DIR" in err
+
+
+def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    Image.fromarray(rng.integers(0, 255, (48, 40, 3), dtype=np.uint8)).save(
+        folder / "a.png"
+    )
+    Image.fromarray(rng.integers(0, 255, (32, 32, 3), dtype=np.uint8)).save(
+        tmp_path / "b.jpg"
+    )
+    (folder / "broken.png").write_bytes(b"not a png")
+    _write_video(tmp_path / "clip.mp4", rng.integers(0, 255, (3, 32, 32, 3), np.uint8))
+    out = tmp_path / "out"
+    code = main(
+        [
+            "detect", str(folder), str(tmp_path / "b.jpg"), str(tmp_path / "clip.mp4"),
+            "--model", str(model_path), "--out", str(out),
+        ]
+    )
+    assert code == 0
+    assert "1 unreadable, skipped" in capsys.readouterr().out
+    records = json.loads((out / "keypoints.json").read_text())["detections"]
+    assert len(records) == 2 + 3
+    first = records[0]
+    assert first["input"].endswith("a.png") and first["frame"] is None
+    points = np.array(first["keypoints"])
+    assert points.shape == (4, 2)
+    # Keypoints are in the input image's own pixels (40 wide, 48 high).
+    assert np.all(points >= 0) and np.all(points[:, 0] <= 39) and np.all(points[:, 1] <= 47)
+    assert sorted(p.name for p in out.glob("*.png"))[:2] == ["a.png", "b.png"]
+    assert len(list(out.glob("clip_*.png"))) == 3
+
+    csv_out = tmp_path / "csv"
+    main(["detect", str(tmp_path / "b.jpg"), "--model", str(model_path),
+          "--out", str(csv_out), "--format", "csv", "--no-pictures"])
+    lines = (csv_out / "keypoints.csv").read_text().splitlines()
+    assert lines[0].startswith("input,frame,x0,y0,x1,y1")
+    assert len(lines) == 2 and not list(csv_out.glob("*.png"))
+
+
+def test_export_and_detect_with_the_saved_model(model_path, tmp_path):
+    assert main(["export", "--model", str(model_path), "--out", str(tmp_path / "m")]) == 0
+    assert (tmp_path / "m" / "1" / "saved_model.pb").exists()
+    image = np.full((32, 32, 3), 128, np.uint8)
+    Image.fromarray(image).save(tmp_path / "x.png")
+    assert main(["detect", str(tmp_path / "x.png"), "--model", str(tmp_path / "m"),
+                 "--out", str(tmp_path / "d"), "--no-pictures"]) == 0
+    records = json.loads((tmp_path / "d" / "keypoints.json").read_text())["detections"]
+    assert np.array(records[0]["keypoints"]).shape == (4, 2)
+
+
+def test_train_on_an_image_folder_then_resume(tmp_path):
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in range(6):
+        Image.fromarray(rng.integers(0, 255, (70, 80, 3), dtype=np.uint8)).save(
+            folder / f"{i}.jpg"
+        )
+    run = tmp_path / "run"
+    argv = ["train", "--data", f"images:{folder}", "--out", str(run), "--steps", "2",
+            "--batch-size", "2"]
+    assert main(argv) == 0
+    assert (run / "model.keras").exists() and (run / "pictures").is_dir()
+    # Running it again finds the finished run and trains nothing more.
+    assert main(argv) == 0

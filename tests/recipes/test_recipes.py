@@ -1,0 +1,286 @@
+"""Every recipe runs as its docstring says, on tiny fixtures in the official layouts."""
+
+import json
+
+import numpy as np
+import pytest
+
+from keras_landmarks.training.recipe import RecipeError
+from recipes import ablation
+from recipes import aflw
+from recipes import bbcpose
+from recipes import celeba
+from recipes import human36m
+from recipes import selfsup_vgg
+from recipes import smallnorb
+from recipes import svhn
+from recipes import synthetic_faces
+from recipes import synthetic_figures
+from recipes import voxceleb
+from tests.data.fixtures import write_image
+from tests.data.test_aflw import _aflw
+from tests.data.test_bbc_pose import _bbc_pose
+from tests.data.test_celeba import _celeba
+from tests.data.test_human36m import _human36m
+from tests.data.test_smallnorb import _smallnorb
+from tests.data.test_svhn import _svhn
+from tests.data.test_voxceleb import _voxceleb
+
+# Tiny networks, 32 px, 2 steps of batch 2, pixel loss (no VGG weights offline).
+# K = 4 everywhere: same shapes, so the eager op caches (JAX) are shared.
+TINY = [
+    "--architecture=tiny",
+    "--image_size=32",
+    "--steps=2",
+    "--batch_size=2",
+    "--num_keypoints=4",
+]
+PIXEL = ["--loss=pixel_l2"]
+
+
+def _folder(tmp_path, name, build):
+    folder = tmp_path / name
+    folder.mkdir()
+    build(folder)
+    return folder
+
+
+def _results(run_dir):
+    return json.loads((run_dir / "results.json").read_text())
+
+
+@pytest.fixture
+def celeba_dir(tmp_path):
+    return _folder(tmp_path, "celeba", _celeba)
+
+
+def test_celeba(tmp_path, celeba_dir):
+    run = tmp_path / "run"
+    result = celeba.main(
+        [f"--data_dir={celeba_dir}", f"--run_dir={run}", *TINY, *PIXEL]
+    )
+    assert (run / "model.keras").is_file()
+    overall = _results(run)["mafl"]["overall"]
+    assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
+    assert result.results["steps"] == 2
+
+
+def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
+    celeba.main(
+        [f"--data_dir={celeba_dir}", f"--run_dir={tmp_path / 'c'}", *TINY, *PIXEL]
+    )
+    aflw_dir = _folder(tmp_path, "aflw", _aflw)
+    run = tmp_path / "run"
+    aflw.main(
+        [
+            f"--data_dir={aflw_dir}",
+            f"--init_model={tmp_path / 'c' / 'model.keras'}",
+            f"--run_dir={run}",
+            *TINY,
+        ]
+    )
+    results = _results(run)
+    assert results["aflw"]["metric"] == "inter-ocular error (%)"
+    assert results["steps"] == 2  # a fresh optimizer for fine-tuning
+
+
+def test_voxceleb_evaluates_on_mafl(tmp_path, celeba_dir):
+    data = _folder(tmp_path, "vox", _voxceleb)
+    run = tmp_path / "run"
+    voxceleb.main(
+        [
+            f"--data_dir={data}",
+            f"--mafl_dir={celeba_dir}",
+            f"--run_dir={run}",
+            *TINY,
+            *PIXEL,
+        ]
+    )
+    assert "mafl" in _results(run)
+
+
+def test_bbcpose_reports_within_6px_and_curve(tmp_path):
+    data = _folder(tmp_path, "bbc", _bbc_pose)
+    run = tmp_path / "run"
+    bbcpose.main([f"--data_dir={data}", f"--run_dir={run}", *TINY, *PIXEL])
+    results = _results(run)["bbc_pose"]
+    assert results["metric"] == "points within 6 px (%)"
+    curve = results["accuracy_vs_distance"]["percent_within"]
+    assert len(curve) == 21 and np.all(np.diff(curve) >= 0)
+
+
+def test_human36m(tmp_path):
+    data = tmp_path / "h36m"
+    _human36m(data, "S1")
+    _human36m(data, "S11")
+    run = tmp_path / "run"
+    human36m.main(
+        [
+            f"--data_dir={data}",
+            f"--run_dir={run}",
+            "--train_subjects=S1",
+            "--num_regression=4",
+            "--num_test=2",
+            *TINY,
+            *PIXEL,
+        ]
+    )
+    assert "trained detector" in _results(run)["human36m"]["error_percent_of_size"]
+
+
+def test_smallnorb_one_detector_per_category(tmp_path):
+    data = _folder(tmp_path, "norb", _smallnorb)
+    results = smallnorb.main(
+        [
+            f"--data_dir={data}",
+            f"--run_dir={tmp_path / 'run'}",
+            "--categories=airplane",
+            "--stability_split=train",
+            "--num_stability_pairs=4",
+            *TINY,
+            *PIXEL,
+        ]
+    )
+    assert sorted(results["airplane"]["most_stable_first"]) == [0, 1, 2, 3]
+    assert (tmp_path / "run" / "airplane" / "model.keras").is_file()
+
+
+def test_svhn_writes_the_swap_grid(tmp_path):
+    data = _folder(tmp_path, "svhn", _svhn)
+    run = tmp_path / "run"
+    svhn.main(
+        [
+            f"--data_dir={data}",
+            f"--run_dir={run}",
+            "--grid_size=2",
+            *TINY,
+            *PIXEL,
+        ]
+    )
+    assert np.load(run / "swap_grid.npy").shape == (2, 2, 32, 32, 3)
+    assert (run / "swap_grid.png").is_file()
+
+
+def test_synthetic_faces(tmp_path):
+    result = synthetic_faces.main(
+        [
+            f"--run_dir={tmp_path}",
+            "--num_train=8",
+            "--num_regression=6",
+            "--num_test=4",
+            *TINY,
+        ]
+    )
+    assert result.steps == 2 and "trained detector" in result.errors
+
+
+def test_synthetic_figures(tmp_path):
+    result = synthetic_figures.main(
+        [
+            f"--run_dir={tmp_path}",
+            "--num_sequences=2",
+            "--sequence_length=4",
+            "--num_regression_sequences=2",
+            "--num_test_sequences=1",
+            *TINY,
+        ]
+    )
+    assert result.steps == 2
+    assert set(result.percent_within) == {
+        "trained detector",
+        "untrained detector",
+        "mean shape",
+    }
+    assert len(result.curve["trained"]) == 21
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--loss=adversarial_l1"],
+        ["--loss=pixel_l1", "--bottleneck=dense", "--code_size=5"],
+    ],
+    ids=["adversarial_l1", "dense_d5"],
+)
+def test_ablation(tmp_path, celeba_dir, options):
+    run = tmp_path / "run"
+    ablation.main(
+        [
+            f"--data_dir={celeba_dir}",
+            f"--run_dir={run}",
+            *TINY,
+            *options,
+        ]
+    )
+    assert _results(run)["mafl"]["overall"]["trained detector"] >= 0
+
+
+def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
+    from keras_landmarks.losses import PerceptualLoss
+
+    images = tmp_path / "images"
+    rng = np.random.default_rng(0)
+    for i in range(3):
+        write_image(images / f"{i}.png", rng.integers(0, 255, (40, 40, 3), np.uint8))
+    path = selfsup_vgg.main(
+        [
+            f"--data_dir={images}",
+            f"--run_dir={tmp_path / 'run'}",
+            "--image_size=32",
+            "--steps=2",
+            "--batch_size=2",
+            "--decoder_channels=4",
+        ]
+    )
+    loss = PerceptualLoss(network="vgg16", weights=path)
+    batch = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    terms = loss(batch, batch[::-1], training=True)
+    assert np.isfinite(float(terms["total"]))
+
+
+# ------------------------------------------------------------- bad input
+
+
+def _tiny(module):
+    return ["--image_size=32", "--steps=2"] if module is selfsup_vgg else TINY
+
+
+RECIPES_WITH_DATA = [
+    celeba,
+    aflw,
+    voxceleb,
+    bbcpose,
+    human36m,
+    smallnorb,
+    svhn,
+    ablation,
+    selfsup_vgg,
+]
+
+
+@pytest.mark.parametrize("module", RECIPES_WITH_DATA, ids=lambda m: m.__name__)
+def test_missing_data_folder_says_what_was_expected(tmp_path, module):
+    with pytest.raises(RecipeError, match="Expected"):
+        module.main([f"--data_dir={tmp_path / 'nowhere'}", *_tiny(module)])
+
+
+@pytest.mark.parametrize("module", RECIPES_WITH_DATA, ids=lambda m: m.__name__)
+def test_malformed_data_folder_says_what_was_expected(tmp_path, module):
+    (tmp_path / "junk.txt").write_text("not a dataset")
+    with pytest.raises(RecipeError, match="Expected"):
+        module.main(
+            [f"--data_dir={tmp_path}", f"--mafl_dir={tmp_path}", *TINY]
+            if module is voxceleb
+            else [f"--data_dir={tmp_path}", *_tiny(module)]
+        )
+
+
+def test_bad_overrides_name_the_key_and_value():
+    with pytest.raises(RecipeError, match="Unknown option --num_keypiont"):
+        celeba.main(["--num_keypiont=5"])
+    with pytest.raises(
+        RecipeError, match="--steps must be an int. Received: --steps=ten"
+    ):
+        celeba.main(["--steps=ten"])
+    with pytest.raises(RecipeError, match="--loss must be one of"):
+        ablation.main(["--loss=l3"])
