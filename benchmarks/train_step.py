@@ -241,7 +241,6 @@ def measure_step(config, mode, jit_compile, precision, image_size, batch_size, a
         "steps": len(times),
         "finite_loss": bool(np.isfinite(loss)),
         "flops": flops["total"],
-        "flops_executed": flops["total_executed"],
         "gflops": flops["total"] / median / 1e9,
         "flops_breakdown": {k: v for k, v in flops.items() if k != "convs"},
     }

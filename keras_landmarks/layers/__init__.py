@@ -1,7 +1,11 @@
 """Public layers of keras-landmarks."""
 
+from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.layers.heatmaps_to_keypoints import HeatmapsToKeypoints
 from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
 from keras_landmarks.layers.keypoints_to_heatmaps import KeypointsToHeatmaps
 
 __all__ = ["HeatmapsToKeypoints", "KeypointBottleneck", "KeypointsToHeatmaps"]
+
+
+__all__ += ["DenseBottleneck"]

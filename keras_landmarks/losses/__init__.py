@@ -1,5 +1,8 @@
 """Reconstruction losses: perceptual (VGG features) and pixel."""
 
+from keras_landmarks.losses.adversarial_loss import adversarial_terms
+from keras_landmarks.losses.adversarial_loss import discriminator_loss
+from keras_landmarks.losses.adversarial_loss import generator_adversarial_loss
 from keras_landmarks.losses.loss_network import LossNetworkUnavailableError
 from keras_landmarks.losses.loss_network import VGGFeatures
 from keras_landmarks.losses.perceptual_loss import DEFAULT_LAYERS
@@ -16,4 +19,11 @@ __all__ = [
     "REFERENCE_INITIAL_NORMALIZERS",
     "RandomLossNetworkWarning",
     "VGGFeatures",
+]
+
+
+__all__ += [
+    "adversarial_terms",
+    "discriminator_loss",
+    "generator_adversarial_loss",
 ]

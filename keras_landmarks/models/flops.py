@@ -15,9 +15,9 @@ its kernel. One training step therefore needs:
   no weight gradients, and no backward pass for the target, whose features are
   constants.
 
-That is the "necessary" count, used for GFLOP/s. `PerceptualLoss` runs both
-images through the VGG in one concatenated batch, so its backward pass also
-computes the (zero) gradient of the target half: `total_executed` counts that.
+That is the "necessary" count, used for GFLOP/s; `PerceptualLoss` runs the
+target and the reconstruction through the VGG in separate passes, so the
+target's pass has no backward work and this is also what runs.
 Batch norm, ReLU, pooling, upsampling, the keypoint bottleneck and the optimizer
 are left out: elementwise work, a few percent at most.
 
@@ -126,12 +126,9 @@ def landmark_step_flops(model, batch_size):
 
     Returns:
         Dict of ints (FLOPs per step): `"trainable"` and `"loss_network"`, each
-        a dict of `"forward"`, `"input_grad"`, `"weight_grad"` (and, for the
-        loss network, `"input_grad_executed"`); `"per_network"`, the forward
-        FLOPs of each network; `"total"` (the necessary work) and
-        `"total_executed"` (with the loss network's backward pass over the
-        target half too); plus `"batch_size"`, `"image_size"` and `"convs"`,
-        the `ConvCost`s as dicts.
+        a dict of `"forward"`, `"input_grad"`, `"weight_grad"`;
+        `"per_network"`, the forward FLOPs of each network; `"total"`; plus
+        `"batch_size"`, `"image_size"` and `"convs"`, the `ConvCost`s as dicts.
     """
     if batch_size < 1:
         raise ValueError(f"`batch_size` must be >= 1. Received: {batch_size}")
@@ -158,16 +155,11 @@ def landmark_step_flops(model, batch_size):
         # Reconstruction only; the target's features are constants.
         "input_grad": batch_size * per_image,
         "weight_grad": 0,
-        # One concatenated batch: the backward pass covers both halves.
-        "input_grad_executed": 2 * batch_size * per_image,
     }
     per_network["loss_network"] = 2 * batch_size * per_image
     convs += [dict(dataclasses.asdict(c), role="frozen") for c in loss_costs]
     necessary = sum(trainable.values()) + (
         loss_network["forward"] + loss_network["input_grad"]
-    )
-    executed = necessary + (
-        loss_network["input_grad_executed"] - loss_network["input_grad"]
     )
     return {
         "batch_size": batch_size,
@@ -176,6 +168,5 @@ def landmark_step_flops(model, batch_size):
         "loss_network": loss_network,
         "per_network": per_network,
         "total": necessary,
-        "total_executed": executed,
         "convs": convs,
     }

@@ -88,4 +88,4 @@ def test_build_model_variants_and_dense_codes():
     with pytest.raises(RecipeError, match="--code_size must be a positive int"):
         recipe.build_model(4, 32, architecture="tiny", bottleneck="dense", code_size=0)
     with pytest.raises(RecipeError, match="Image height must be a multiple"):
-        recipe.build_model(4, 36, architecture="tiny", loss="pixel_l2")
+        recipe.build_model(4, 34, architecture="tiny", loss="pixel_l2")
