@@ -64,6 +64,17 @@ def _existing_path(text):
     return text
 
 
+def _add_precision(parser):
+    parser.add_argument(
+        "--precision",
+        choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
+        default="auto",
+        help="auto (default): mixed_bfloat16 on GPUs/TPUs that support it and "
+        "on CPUs with AMX-BF16 under TensorFlow (no XLA) or PyTorch eager, "
+        "float32 elsewhere; the run prints what it chose and why",
+    )
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="keras-landmarks",
@@ -98,6 +109,7 @@ def build_parser():
     demo.add_argument("--steps", type=_positive_int, help="stop after this many steps")
     demo.add_argument("--num-keypoints", type=_positive_int, default=10, help="K (10)")
     demo.add_argument("--seed", type=int, default=0)
+    _add_precision(demo)
 
     train = commands.add_parser(
         "train",
@@ -137,6 +149,7 @@ def build_parser():
         "`python -m keras_landmarks.losses.vgg_weights` once) or a .weights.h5 path",
     )
     train.add_argument("--seed", type=int, default=0)
+    _add_precision(train)
 
     evaluate = commands.add_parser(
         "evaluate",

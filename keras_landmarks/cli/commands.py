@@ -18,7 +18,7 @@ SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "syntheti
 def demo(args):
     from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
 
-    _announce_precision()
+    _announce_precision(args.precision)
     result = run_synthetic_faces(
         args.out,
         minutes=args.minutes,
@@ -29,8 +29,11 @@ def demo(args):
     print(f"\nTrained {result.steps} steps. Pictures and results.json: {args.out}")
 
 
-def _announce_precision():
-    print(f"Keras backend: {keras.backend.backend()}")
+def _announce_precision(precision):
+    from keras_landmarks.precision import apply_precision
+
+    policy, reason = apply_precision(precision)
+    print(f"Keras backend: {keras.backend.backend()}; precision: {policy} ({reason})")
 
 
 def train(args):
@@ -45,7 +48,7 @@ def train(args):
 
     if args.steps is None and args.minutes is None:
         raise ValueError("give --steps, --minutes or both to bound the run")
-    _announce_precision()
+    _announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     if args.preset == "paper":
         loss = make_reconstruction_loss(

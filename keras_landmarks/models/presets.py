@@ -67,6 +67,12 @@ def paper_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
 def cpu_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
     """The CPU demo configuration: 64x64, narrow networks, 16x16 maps, pixel loss.
 
+    Differs from the paper's configuration in: image size (64 instead of 128),
+    channels (16..64 instead of 32..256), downsampling (4 instead of 8, so the
+    maps stay 16x16), the generator's output (255 * sigmoid instead of linear:
+    the colour range is learned in a few steps) and the loss (pixel L2 with the
+    same running normaliser instead of VGG features).
+
     Args:
         num_keypoints: int, default 10.
         reconstruction_loss: default `PixelLoss("l2")` (on a CPU the frozen VGG
@@ -74,6 +80,7 @@ def cpu_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
         **kwargs: passed to `LandmarkModel`.
     """
     defaults = dict(
+        generator_output="sigmoid",
         image_size=CPU_IMAGE_SIZE,
         encoder_filters=CPU_ENCODER_FILTERS,
         encoder_strides=CPU_ENCODER_STRIDES,

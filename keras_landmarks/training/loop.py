@@ -100,7 +100,7 @@ def train(
     run_dir = os.fspath(run_dir)
     os.makedirs(run_dir, exist_ok=True)
     if steps is None:
-        epochs = 10**9  # bounded by the time budget
+        epochs = 99_999  # bounded by the time budget (10M steps at 100 per epoch)
     else:
         epochs = math.ceil(steps / steps_per_epoch)
         steps_per_epoch = min(steps_per_epoch, steps)

@@ -57,6 +57,7 @@ def test_console_script_is_installed():
         (["train", "--data", "synthetic-faces", "--out", "x", "--minutes", "-1"], "> 0"),
         (["detect", "/no/such/file.png"], "no such file"),
         (["demo", "--steps", "0"], ">= 1"),
+        (["demo", "--precision", "fp8"], "invalid choice: 'fp8'"),
         (["export", "--model", "/nope.keras", "--out", "x"], "no such file"),
     ],
 )

@@ -1,5 +1,6 @@
 """ConvEncoder, LandmarkDetector, ImageGenerator, ConvBlock."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -82,3 +83,16 @@ def test_battery(layer, inputs, tmp_path):
 def test_bad_arguments(make, match):
     with pytest.raises(ValueError, match=match):
         make()
+
+
+def test_sigmoid_output_is_bounded_to_the_image_scale():
+    generator = ImageGenerator((8, 8), output_activation="sigmoid", output_scale=255.0)
+    features = np.random.default_rng(0).normal(0, 50, (2, 8, 8, 8)).astype("f4")
+    maps = np.zeros((2, 8, 8, 3), "f4")
+    out = keras.ops.convert_to_numpy(generator([features, maps]))
+    assert out.shape == (2, 16, 16, 3)
+    assert out.min() >= 0.0 and out.max() <= 255.0
+    # With the small reference init the output starts at the middle grey.
+    np.testing.assert_allclose(out, 127.5, atol=5.0)
+    with pytest.raises(ValueError, match="output_activation='tanh'"):
+        ImageGenerator((8,), output_activation="tanh")
