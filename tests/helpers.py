@@ -12,7 +12,9 @@ import keras_landmarks as kl
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = Path(
-    os.environ.get("KERAS_LANDMARKS_REFERENCE_DIR", REPO.parent / "shared" / "reference")
+    os.environ.get(
+        "KERAS_LANDMARKS_REFERENCE_DIR", REPO.parent / "shared" / "reference"
+    )
 )
 GOLDEN_PATH = REFERENCE_DIR / "imm_golden_public.npz"
 
@@ -75,7 +77,9 @@ def run_layer_battery(layer, inputs, tmp_path, train=True):
         model.compile(optimizer="sgd", loss=["mse"] * len(targets))
         model.fit(feed, targets if len(targets) > 1 else targets[0], verbose=0)
         after = [to_numpy(w) for w in layer.trainable_weights]
-        assert any(not np.array_equal(a, b) for a, b in zip(before, after))
+        assert any(
+            not np.array_equal(a, b) for a, b in zip(before, after, strict=False)
+        )
 
 
 def _shape_list(shapes):

@@ -214,7 +214,9 @@ def build_parser():
         "(images -> keypoints, heatmaps) and a reconstruct signature.",
     )
     export.add_argument("--model", required=True, type=_existing_path, help=".keras")
-    export.add_argument("--out", required=True, help="model folder, e.g. saved_models/faces")
+    export.add_argument(
+        "--out", required=True, help="model folder, e.g. saved_models/faces"
+    )
     export.add_argument("--version", type=_positive_int, help="default: next free")
     export.add_argument("--overwrite", action="store_true")
     return parser

@@ -187,9 +187,13 @@ def detect(args):
 
     def run(name, frames, frame_indices):
         detections = model.predict_keypoints(_resize(frames, model.image_size))
-        for frame, index, points in zip(frames, frame_indices, detections):
+        for frame, index, points in zip(
+            frames, frame_indices, detections, strict=False
+        ):
             points = _to_original_pixels(points, model.image_size, frame.shape[:2])
-            records.append({"input": name, "frame": index, "keypoints": points.tolist()})
+            records.append(
+                {"input": name, "frame": index, "keypoints": points.tolist()}
+            )
             if not args.no_pictures:
                 _write_overlay(frame, points, args.out, name, index)
 
@@ -274,13 +278,14 @@ def visualize(args):
 
 
 def export(args):
-    from keras_landmarks.export.saved_model import export_saved_model
     from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.export.saved_model import export_saved_model
 
     model = load_detector(args.model)
     path = export_saved_model(model, args.out, args.version, args.overwrite)
     print(f"SavedModel written to {path}")
+    base = Path(args.out).resolve()
     print(
         "Serve it with: tensorflow_model_server --rest_api_port=8501 "
-        f"--model_name={Path(args.out).name} --model_base_path={Path(args.out).resolve()}"
+        f"--model_name={base.name} --model_base_path={base}"
     )

@@ -1,4 +1,4 @@
-"""One interface over a `.keras` model and an exported SavedModel: keypoints of images."""
+"""One interface over a `.keras` model and a SavedModel: keypoints of images."""
 
 import os
 
@@ -23,7 +23,9 @@ class SavedModelDetector:
         self._signature = tf.saved_model.load(path).signatures[SERVING_SIGNATURE]
         spec = self._signature.structured_input_signature[1]["images"]
         self.image_size = (int(spec.shape[1]), int(spec.shape[2]))
-        self.num_keypoints = int(self._signature.structured_outputs["keypoints"].shape[1])
+        self.num_keypoints = int(
+            self._signature.structured_outputs["keypoints"].shape[1]
+        )
 
     def predict_keypoints(self, images, batch_size=32):
         import tensorflow as tf

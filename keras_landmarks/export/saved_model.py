@@ -81,7 +81,8 @@ def _export_in_subprocess(model, path):
         )
         if result.returncode:
             raise RuntimeError(
-                "Exporting under the TensorFlow backend failed:\n" + result.stderr[-4000:]
+                "Exporting under the TensorFlow backend failed:\n"
+                + result.stderr[-4000:]
             )
 
 
@@ -124,7 +125,9 @@ def _export_from_tensorflow(model, path):
         SERVING_SIGNATURE,
         tf.function(
             detect,
-            input_signature=[tf.TensorSpec(image_spec.shape, tf.float32, name="images")],
+            input_signature=[
+                tf.TensorSpec(image_spec.shape, tf.float32, name="images")
+            ],
         ),
     )
     archive.add_endpoint(

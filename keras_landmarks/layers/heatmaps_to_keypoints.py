@@ -91,6 +91,6 @@ def _check_heatmap_shape(shape):
             "Heatmaps must have rank 4, (batch, height, width, K). "
             f"Received: shape={tuple(shape)}"
         )
-    for name, size in zip(("height", "width", "K"), shape[1:]):
+    for name, size in zip(("height", "width", "K"), shape[1:], strict=False):
         if size is not None and size < 1:
             raise ValueError(f"Heatmap {name} must be >= 1. Received: shape={shape}")

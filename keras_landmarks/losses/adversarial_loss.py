@@ -38,6 +38,7 @@ def adversarial_terms(discriminator, real, fake, weight=1.0, training=True):
         Dict of scalars: `"total"` (to add to the loss), `"discriminator"`
         (D_loss) and `"generator"` (G_adv(D(fake)), the generator's term).
     """
+    fake = ops.convert_to_tensor(fake)
     fake_stopped = ops.stop_gradient(fake)
     real_logits = discriminator(real, training=training)
     fake_stopped_logits = discriminator(fake_stopped, training=training)

@@ -1,4 +1,4 @@
-"""The perceptual reconstruction loss with adaptive per-layer weights (paper section 3.2)."""
+"""Perceptual reconstruction loss with adaptive layer weights (paper section 3.2)."""
 
 import warnings
 
@@ -106,9 +106,7 @@ class PerceptualLoss(keras.layers.Layer):
                 initial_normalizers = tuple(float(v) for v in initial_normalizers)
             except TypeError:
                 initial_normalizers = None
-            if initial_normalizers is None or len(initial_normalizers) != len(
-                layers
-            ):
+            if initial_normalizers is None or len(initial_normalizers) != len(layers):
                 raise ValueError(
                     "`initial_normalizers` must be 'first_batch' or one float per "
                     f"layer ({len(layers)}). Received: "

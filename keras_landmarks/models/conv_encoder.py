@@ -83,7 +83,7 @@ class ConvEncoder(keras.layers.Layer):
                 dtype=self.dtype_policy,
                 name=f"block_{i}",
             )
-            for i, (f, s) in enumerate(zip(self.filters, self.strides))
+            for i, (f, s) in enumerate(zip(self.filters, self.strides, strict=False))
         ]
 
     @property

@@ -213,7 +213,10 @@ class LandmarkModel(keras.Model):
             (self.appearance_encoder, image_shape),
             (
                 self.generator,
-                (features_shape, self.bottleneck.compute_output_shape(heatmap_shape)[1]),
+                (
+                    features_shape,
+                    self.bottleneck.compute_output_shape(heatmap_shape)[1],
+                ),
             ),
             (self.reconstruction_loss, image_shape),
         ):
@@ -275,7 +278,7 @@ class LandmarkModel(keras.Model):
         )
         total = terms["total"]
         self.reconstruction_tracker.update_state(total)
-        for name, tracker in zip(self.term_names, self.term_trackers):
+        for name, tracker in zip(self.term_names, self.term_trackers, strict=False):
             tracker.update_state(terms[name])
         regularization = self.losses
         if regularization:

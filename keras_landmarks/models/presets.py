@@ -89,8 +89,7 @@ def cpu_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
     defaults.update(kwargs)
     return LandmarkModel(
         num_keypoints=num_keypoints,
-        reconstruction_loss=reconstruction_loss
-        or make_reconstruction_loss("pixel_l2"),
+        reconstruction_loss=reconstruction_loss or make_reconstruction_loss("pixel_l2"),
         **defaults,
     )
 

@@ -92,7 +92,8 @@ def train(
         raise ValueError(f"`steps` must be >= 1. Received: steps={steps}")
     if steps_per_epoch < 1:
         raise ValueError(
-            f"`steps_per_epoch` must be >= 1. Received: steps_per_epoch={steps_per_epoch}"
+            "`steps_per_epoch` must be >= 1. "
+            f"Received: steps_per_epoch={steps_per_epoch}"
         )
     if getattr(model, "optimizer", None) is None:
         raise ValueError("Compile the model before `train` (model.compile()).")

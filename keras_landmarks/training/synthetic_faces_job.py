@@ -179,12 +179,21 @@ def run_synthetic_faces(
 
     print("[4/4] Writing pictures")
     _write_pictures(
-        model, run_dir, test_images, test_landmarks, trained, regression_landmarks,
-        curve, untrained_curve, results, seed,
+        model,
+        run_dir,
+        test_images,
+        test_landmarks,
+        trained,
+        regression_landmarks,
+        curve,
+        untrained_curve,
+        results,
+        seed,
     )
     print(table)
-    return JobResult(table, dict(summary["errors_percent_iod"]), done_steps,
-                     train_seconds, run_dir)
+    return JobResult(
+        table, dict(summary["errors_percent_iod"]), done_steps, train_seconds, run_dir
+    )
 
 
 def _write_pictures(*args):

@@ -54,7 +54,10 @@ def test_console_script_is_installed():
     "argv, message",
     [
         (["train", "--out", "x"], "--data"),
-        (["train", "--data", "synthetic-faces", "--out", "x", "--minutes", "-1"], "> 0"),
+        (
+            ["train", "--data", "synthetic-faces", "--out", "x", "--minutes", "-1"],
+            "> 0",
+        ),
         (["detect", "/no/such/file.png"], "no such file"),
         (["demo", "--steps", "0"], ">= 1"),
         (["demo", "--precision", "fp8"], "invalid choice: 'fp8'"),
@@ -69,7 +72,9 @@ def test_bad_arguments_are_explained(argv, message, capsys):
 
 
 def test_unknown_data_spec_lists_the_choices(tmp_path, capsys):
-    code = main(["train", "--data", "celebrities", "--out", str(tmp_path), "--steps", "1"])
+    code = main(
+        ["train", "--data", "celebrities", "--out", str(tmp_path), "--steps", "1"]
+    )
     assert code == 2
     err = capsys.readouterr().err
     assert "Unknown data spec 'celebrities'" in err and "images:DIR" in err
@@ -90,8 +95,14 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     out = tmp_path / "out"
     code = main(
         [
-            "detect", str(folder), str(tmp_path / "b.jpg"), str(tmp_path / "clip.mp4"),
-            "--model", str(model_path), "--out", str(out),
+            "detect",
+            str(folder),
+            str(tmp_path / "b.jpg"),
+            str(tmp_path / "clip.mp4"),
+            "--model",
+            str(model_path),
+            "--out",
+            str(out),
         ]
     )
     assert code == 0
@@ -103,25 +114,54 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     points = np.array(first["keypoints"])
     assert points.shape == (4, 2)
     # Keypoints are in the input image's own pixels (40 wide, 48 high).
-    assert np.all(points >= 0) and np.all(points[:, 0] <= 39) and np.all(points[:, 1] <= 47)
+    assert (
+        np.all(points >= 0)
+        and np.all(points[:, 0] <= 39)
+        and np.all(points[:, 1] <= 47)
+    )
     assert sorted(p.name for p in out.glob("*.png"))[:2] == ["a.png", "b.png"]
     assert len(list(out.glob("clip_*.png"))) == 3
 
     csv_out = tmp_path / "csv"
-    main(["detect", str(tmp_path / "b.jpg"), "--model", str(model_path),
-          "--out", str(csv_out), "--format", "csv", "--no-pictures"])
+    main(
+        [
+            "detect",
+            str(tmp_path / "b.jpg"),
+            "--model",
+            str(model_path),
+            "--out",
+            str(csv_out),
+            "--format",
+            "csv",
+            "--no-pictures",
+        ]
+    )
     lines = (csv_out / "keypoints.csv").read_text().splitlines()
     assert lines[0].startswith("input,frame,x0,y0,x1,y1")
     assert len(lines) == 2 and not list(csv_out.glob("*.png"))
 
 
 def test_export_and_detect_with_the_saved_model(model_path, tmp_path):
-    assert main(["export", "--model", str(model_path), "--out", str(tmp_path / "m")]) == 0
+    assert (
+        main(["export", "--model", str(model_path), "--out", str(tmp_path / "m")]) == 0
+    )
     assert (tmp_path / "m" / "1" / "saved_model.pb").exists()
     image = np.full((32, 32, 3), 128, np.uint8)
     Image.fromarray(image).save(tmp_path / "x.png")
-    assert main(["detect", str(tmp_path / "x.png"), "--model", str(tmp_path / "m"),
-                 "--out", str(tmp_path / "d"), "--no-pictures"]) == 0
+    assert (
+        main(
+            [
+                "detect",
+                str(tmp_path / "x.png"),
+                "--model",
+                str(tmp_path / "m"),
+                "--out",
+                str(tmp_path / "d"),
+                "--no-pictures",
+            ]
+        )
+        == 0
+    )
     records = json.loads((tmp_path / "d" / "keypoints.json").read_text())["detections"]
     assert np.array(records[0]["keypoints"]).shape == (4, 2)
 
@@ -135,8 +175,17 @@ def test_train_on_an_image_folder_then_resume(tmp_path):
             folder / f"{i}.jpg"
         )
     run = tmp_path / "run"
-    argv = ["train", "--data", f"images:{folder}", "--out", str(run), "--steps", "2",
-            "--batch-size", "2"]
+    argv = [
+        "train",
+        "--data",
+        f"images:{folder}",
+        "--out",
+        str(run),
+        "--steps",
+        "2",
+        "--batch-size",
+        "2",
+    ]
     assert main(argv) == 0
     assert (run / "model.keras").exists() and (run / "pictures").is_dir()
     # Running it again finds the finished run and trains nothing more.

@@ -63,7 +63,10 @@ def test_layout_and_fresh_tensorflow_process(exported):
     env.pop("KERAS_BACKEND", None)
     result = subprocess.run(
         [sys.executable, "-c", SERVE, path, str(tmp / "images.npy")],
-        capture_output=True, text=True, env=env, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
     )
     out = json.loads(result.stdout.strip().splitlines()[-1])
     images = np.load(tmp / "images.npy")
@@ -108,7 +111,10 @@ def test_saved_model_cli_shows_the_predict_signature(exported):
     if not os.path.exists(cli):
         pytest.skip(f"saved_model_cli not installed beside {sys.executable}")
     result = subprocess.run(
-        [cli, "show", "--dir", path, "--all"], capture_output=True, text=True, check=True
+        [cli, "show", "--dir", path, "--all"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     text = result.stdout
     assert "signature_def['serving_default']" in text
@@ -137,5 +143,7 @@ def test_predict_request_round_trips_the_input_format(exported):
     decoded = tf.make_ndarray(received.inputs["images"])
     np.testing.assert_array_equal(decoded, images)
     signature = tf.saved_model.load(path).signatures[received.model_spec.signature_name]
-    out = signature(**{name: tf.constant(tf.make_ndarray(t)) for name, t in received.inputs.items()})
+    out = signature(
+        **{name: tf.constant(tf.make_ndarray(t)) for name, t in received.inputs.items()}
+    )
     assert out["keypoints"].shape == (5, 4, 2)

@@ -34,7 +34,9 @@ def test_paper_sigma_mapping():
     maps = to_numpy(KeypointsToHeatmaps(16, 16, std=std)(np.zeros((1, 1, 2), "f4")))
     grid = np.linspace(-1, 1, 16)
     d2 = grid[:, None] ** 2 + grid[None, :] ** 2
-    np.testing.assert_allclose(maps[0, :, :, 0], np.exp(-d2 / (2 * sigma**2)), atol=1e-6)
+    np.testing.assert_allclose(
+        maps[0, :, :, 0], np.exp(-d2 / (2 * sigma**2)), atol=1e-6
+    )
 
 
 def test_battery(tmp_path):

@@ -41,7 +41,9 @@ def test_reproduces_the_reference_three_step_sequence():
         np.testing.assert_allclose(
             to_numpy(terms["normalizers"]), ref["perc_layer_wl"][step], rtol=1e-5
         )
-        np.testing.assert_allclose(layer_terms, ref["perc_layer_losses"][step], rtol=1e-5)
+        np.testing.assert_allclose(
+            layer_terms, ref["perc_layer_losses"][step], rtol=1e-5
+        )
         np.testing.assert_allclose(
             to_numpy(terms["total"]), ref["perc_total_loss"][step], rtol=1e-5
         )
@@ -193,7 +195,10 @@ def test_battery(tmp_path):
         (dict(network="resnet"), "Unknown loss network.*resnet"),
         (dict(network=None, layers=("input", "conv1_2")), "network=None"),
         (dict(layers=("conv9_9",)), "conv9_9"),
-        (dict(network=None, layers=("input",), initial_normalizers=(1, 2)), "one float"),
+        (
+            dict(network=None, layers=("input",), initial_normalizers=(1, 2)),
+            "one float",
+        ),
         (dict(network=None, layers=("input",), distance="huber"), "huber"),
         (dict(network=None, layers=("input",), decay=1.5), "decay"),
     ],

