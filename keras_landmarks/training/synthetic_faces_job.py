@@ -196,5 +196,49 @@ def run_synthetic_faces(
     )
 
 
-def _write_pictures(*args):
-    pass
+def _write_pictures(
+    model,
+    run_dir,
+    test_images,
+    test_landmarks,
+    trained,
+    regression_landmarks,
+    curve,
+    untrained_curve,
+    results,
+    seed,
+):
+    """Quadruplets, swap grid, heatmaps, regressed landmarks, sample efficiency."""
+    from keras_landmarks.evaluation.regression import fit_landmark_regressor
+    from keras_landmarks.training.loop import first_pairs
+    from keras_landmarks.visualization import model_pictures
+    from keras_landmarks.visualization import regression_comparison
+    from keras_landmarks.visualization import sample_efficiency_plot
+    from keras_landmarks.visualization import save_png
+
+    out = os.path.join(run_dir, "results")
+    test_pairs = tps_pairs(
+        tf.data.Dataset.from_tensor_slices(test_images[:8]), seed=seed + 2
+    )
+    paths = model_pictures(model, first_pairs(test_pairs, 8), out)
+    regressor = fit_landmark_regressor(trained[0], regression_landmarks)
+    paths.append(
+        save_png(
+            regression_comparison(
+                test_images[:12], regressor.predict(trained[1][:12]), test_landmarks[:12]
+            ),
+            os.path.join(out, "regressed_landmarks.png"),
+        )
+    )
+    sizes = [int(n) for n in curve.sizes]
+    plot = sample_efficiency_plot(
+        {
+            "trained detector": (sizes, curve.mean, curve.std),
+            "untrained detector": (sizes, untrained_curve.mean, untrained_curve.std),
+        },
+        baselines={"mean shape": float(results.overall["mean shape"])},
+        all_label_at=sizes[-1],
+    )
+    paths.append(save_png(plot, os.path.join(out, "sample_efficiency.png")))
+    for path in paths:
+        print(f"  {path}")
