@@ -225,7 +225,9 @@ def _write_pictures(
     paths.append(
         save_png(
             regression_comparison(
-                test_images[:12], regressor.predict(trained[1][:12]), test_landmarks[:12]
+                test_images[:12],
+                regressor.predict(trained[1][:12]),
+                test_landmarks[:12],
             ),
             os.path.join(out, "regressed_landmarks.png"),
         )
