@@ -10,7 +10,7 @@ status=0
 for backend in ${BACKENDS:-tensorflow jax torch}; do
   echo "===== KERAS_BACKEND=$backend ====="
   start=$(date +%s)
-  if KERAS_BACKEND="$backend" python -m pytest -q -p no:cacheprovider "$@"; then
+  if KERAS_BACKEND="$backend" python -m pytest -q -rs -p no:cacheprovider "$@"; then
     echo "===== $backend: passed in $(( $(date +%s) - start )) s ====="
   else
     echo "===== $backend: FAILED after $(( $(date +%s) - start )) s ====="

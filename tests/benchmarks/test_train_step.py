@@ -19,7 +19,6 @@ STEP_KEYS = {
     "first_step_s",
     "median_step_s",
     "flops",
-    "flops_executed",
     "gflops",
     "peak_dtype",
     "fraction_of_peak",
