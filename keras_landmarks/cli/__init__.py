@@ -226,8 +226,15 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.backend:
-        if "keras" in sys.modules and os.environ.get("KERAS_BACKEND") != args.backend:
-            parser.error("--backend must be chosen before Keras is imported")
+        if "keras" in sys.modules:
+            import keras
+
+            if keras.backend.backend() != args.backend:
+                parser.error(
+                    f"--backend {args.backend}: Keras was already imported with the "
+                    f"{keras.backend.backend()} backend; run the `keras-landmarks` "
+                    f"command, or set KERAS_BACKEND={args.backend} before Python starts"
+                )
         os.environ["KERAS_BACKEND"] = args.backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from keras_landmarks.cli import commands

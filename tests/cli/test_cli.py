@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -190,3 +191,22 @@ def test_train_on_an_image_folder_then_resume(tmp_path):
     assert (run / "model.keras").exists() and (run / "pictures").is_dir()
     # Running it again finds the finished run and trains nothing more.
     assert main(argv) == 0
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch", "tensorflow"])
+def test_backend_flag_picks_the_backend_before_keras_loads(backend):
+    code = (
+        "import keras_landmarks_cli\n"
+        "try:\n"
+        f"    keras_landmarks_cli.main(['--backend', '{backend}', 'demo', '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import keras\n"
+        "print(keras.backend.backend())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == backend
