@@ -439,14 +439,6 @@ class RecipeResult:
     run_dir: str
 
 
-def _visualization_available():
-    try:
-        from keras_landmarks.visualization import training_preview  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def run_recipe(
     model,
     pairs,
@@ -462,9 +454,9 @@ def run_recipe(
 
     The untrained detector's points are taken before training (the paper's
     "untrained" baseline); after training every `LabelledSplits` in
-    `evaluations` is scored. Pictures are written when
-    `keras_landmarks.visualization` exists (not for the dense bottleneck).
-    Interrupted runs resume.
+    `evaluations` is scored. Training pictures are written for the keypoint
+    bottleneck (the dense bottleneck has no points to draw). Interrupted runs
+    resume.
 
     Args:
         model: a compiled `LandmarkModel`.
@@ -493,10 +485,7 @@ def run_recipe(
         max_minutes=max_minutes,
         batch_size=batch_size,
         # The pictures draw keypoints: none for the dense bottleneck's code.
-        preview_every=int(
-            _visualization_available()
-            and not isinstance(model.bottleneck, DenseBottleneck)
-        ),
+        preview_every=int(not isinstance(model.bottleneck, DenseBottleneck)),
         verbose=verbose,
     )
     results = {
