@@ -21,8 +21,8 @@ float32 (and wraps the optimizer in a `LossScaleOptimizer` for
 
 Example:
 
->>> policy, reason = apply_precision("auto")
->>> print(f"Precision: {policy} ({reason})")
+>>> policy, reason = announce_precision("auto")
+Keras backend: jax; precision: float32 (CPU without bfloat16 units)
 """
 
 import keras
@@ -200,4 +200,21 @@ def apply_precision(precision="auto", **kwargs):
     """
     policy, reason = resolve_precision(precision, **kwargs)
     keras.config.set_dtype_policy(policy)
+    return policy, reason
+
+
+def announce_precision(precision="auto", **kwargs):
+    """`apply_precision`, then prints the backend, the policy and the reason.
+
+    The line the CLI and the recipes print before they build a model, e.g.
+    `Keras backend: torch; precision: float32 (CPU without bfloat16 units)`.
+
+    Args:
+        precision, **kwargs: see `apply_precision`.
+
+    Returns:
+        `(policy_name, reason)`.
+    """
+    policy, reason = apply_precision(precision, **kwargs)
+    print(f"Keras backend: {keras.backend.backend()}; precision: {policy} ({reason})")
     return policy, reason

@@ -42,6 +42,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int | None = None  # AFLW train images for the regressor (all)
     num_test: int | None = None  # AFLW test images (all)
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order, warps and initialisation
 
 
@@ -61,6 +62,7 @@ def main(argv=None):
             config.image_size,
             config.architecture,
             config.learning_rate,
+            config.precision,
         )
     else:
         model = recipe.build_model_from(config)

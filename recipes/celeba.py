@@ -42,6 +42,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code (x0.95 every 100k steps)
     num_regression: int | None = None  # MAFL train images for the regressor (all)
     num_test: int | None = None  # MAFL test images (all 1000)
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order, warps and initialisation
 
 

@@ -51,6 +51,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int = 5000  # training frames for the regressor (our choice)
     num_test: int = 2000  # S11 frames tested (our choice)
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 

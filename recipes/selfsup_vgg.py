@@ -47,6 +47,7 @@ class Config:
     batch_size: int = 32  # our choice
     steps: int = 100_000  # our choice
     learning_rate: float = 1e-4  # Adam, our choice (VGG from scratch, no BN)
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
@@ -64,7 +65,7 @@ def main(argv=None):
             images.shuffle(1000, seed=config.seed).repeat(), config.batch_size
         )
         recipe.check_pairs(batches, "data_dir", config.data_dir, EXPECTED)
-    keras.utils.set_random_seed(config.seed)
+    recipe.prepare_keras(config)
     model = colorization_model(config.decoder_channels)
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),

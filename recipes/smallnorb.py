@@ -48,6 +48,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     stability_split: str = "test"  # split whose pairs measure stability
     num_stability_pairs: int = 500  # pairs measured
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 

@@ -47,6 +47,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     grid_split: str = "train"  # split whose images fill the swap grid
     grid_size: int = 8  # images per side of the grid
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 

@@ -37,6 +37,7 @@ class Config:
     num_train: int = 8000  # training faces (CPU-TRAINING.md)
     num_regression: int = 1000  # faces the regressor is fitted on
     num_test: int = 500  # held-out test faces
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # faces, warps and initialisation
 
 

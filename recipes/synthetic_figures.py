@@ -40,6 +40,7 @@ class Config:
     num_regression_sequences: int = 50  # videos the regressor is fitted on
     num_test_sequences: int = 50  # unseen test videos
     distance: float = 6.0  # BBC-Pose protocol: within 6 px
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # videos, pairs and initialisation
 
 

@@ -51,6 +51,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int | None = None  # regression images per evaluation (all)
     num_test: int | None = None  # test images per evaluation (all)
+    precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 

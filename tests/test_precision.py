@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_landmarks.export import export_saved_model
+from keras_landmarks.precision import announce_precision
 from keras_landmarks.precision import apply_precision
 from keras_landmarks.precision import detect_accelerator
 from keras_landmarks.precision import read_cpu_flags
@@ -143,6 +144,18 @@ def test_detect_accelerator_and_apply():
     assert (policy, keras.config.dtype_policy().name) == ("float32", "float32")
     policy, _ = apply_precision("mixed_bfloat16")
     assert keras.config.dtype_policy().name == "mixed_bfloat16"
+
+
+def test_announce_precision_applies_and_prints_the_reason(capsys):
+    policy, reason = announce_precision(cpu_flags=PLAIN, accelerator=None)
+    assert (policy, reason) == ("float32", "CPU without bfloat16 units")
+    assert capsys.readouterr().out == (
+        f"Keras backend: {keras.backend.backend()}; "
+        "precision: float32 (CPU without bfloat16 units)\n"
+    )
+    announce_precision("mixed_bfloat16")
+    assert keras.config.dtype_policy().name == "mixed_bfloat16"
+    assert "precision: mixed_bfloat16 (requested)" in capsys.readouterr().out
 
 
 # --- numerics under a mixed policy --------------------------------------------

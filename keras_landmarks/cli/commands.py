@@ -16,9 +16,10 @@ SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "syntheti
 
 
 def demo(args):
+    from keras_landmarks.precision import announce_precision
     from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
 
-    _announce_precision(args.precision)
+    announce_precision(args.precision)
     result = run_synthetic_faces(
         args.out,
         minutes=args.minutes,
@@ -29,13 +30,6 @@ def demo(args):
     print(f"\nTrained {result.steps} steps. Pictures and results.json: {args.out}")
 
 
-def _announce_precision(precision):
-    from keras_landmarks.precision import apply_precision
-
-    policy, reason = apply_precision(precision)
-    print(f"Keras backend: {keras.backend.backend()}; precision: {policy} ({reason})")
-
-
 def train(args):
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.models.presets import CPU_BATCH_SIZE
@@ -44,11 +38,12 @@ def train(args):
     from keras_landmarks.models.presets import cpu_optimizer
     from keras_landmarks.models.presets import make_reconstruction_loss
     from keras_landmarks.models.presets import paper_model
+    from keras_landmarks.precision import announce_precision
     from keras_landmarks.training.loop import train as train_run
 
     if args.steps is None and args.minutes is None:
         raise ValueError("give --steps, --minutes or both to bound the run")
-    _announce_precision(args.precision)
+    announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     if args.preset == "paper":
         loss = make_reconstruction_loss(

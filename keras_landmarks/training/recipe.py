@@ -41,6 +41,8 @@ from keras_landmarks.models.presets import CPU_ENCODER_STRIDES
 from keras_landmarks.models.presets import CPU_GENERATOR_FILTERS
 from keras_landmarks.models.presets import cpu_optimizer
 from keras_landmarks.models.presets import make_reconstruction_loss
+from keras_landmarks.precision import PRECISIONS
+from keras_landmarks.precision import announce_precision
 from keras_landmarks.training.loop import train
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ CHOICES = {
     "architecture": tuple(ARCHITECTURES),
     "loss": LOSSES,
     "bottleneck": BOTTLENECKS,
+    "precision": PRECISIONS,
 }
 # CelebA / MAFL / AFLW annotation order.
 FACE_LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "left_mouth", "right_mouth")
@@ -154,11 +157,13 @@ def parse_overrides(config, argv):
 
 
 def describe_config(config):
-    """One line per field: `--name=default  (type)`."""
+    """One line per field: `--name=default  (type)`, or its `CHOICES`."""
     hints = typing.get_type_hints(type(config))
     lines = []
     for field in dataclasses.fields(config):
         kind = getattr(hints[field.name], "__name__", hints[field.name])
+        if field.name in CHOICES:
+            kind = "one of " + ", ".join(CHOICES[field.name])
         lines.append(f"  --{field.name}={getattr(config, field.name)!r}  ({kind})")
     return "\n".join(lines)
 
@@ -346,14 +351,24 @@ def _optimizer(architecture, learning_rate):
     return cpu_optimizer(*args)
 
 
+def prepare_keras(config):
+    """Sets the dtype policy and the seed before a recipe builds its model.
+
+    The policy comes from `config.precision` (`keras_landmarks.precision`;
+    what was chosen and why is printed), the seed from `config.seed`.
+    """
+    announce_precision(config.precision)
+    keras.utils.set_random_seed(config.seed)
+
+
 def build_model_from(config, **overrides):
-    """Seeds Keras with `config.seed` and calls `build_model` with the fields
-    of the dataclass `config` that are `build_model` arguments (`overrides` win).
+    """`prepare_keras(config)`, then `build_model` with the fields of the
+    dataclass `config` that are `build_model` arguments (`overrides` win).
     """
     names = inspect.signature(build_model).parameters
     kwargs = {name: getattr(config, name) for name in names if hasattr(config, name)}
     kwargs.update(overrides)
-    keras.utils.set_random_seed(config.seed)
+    prepare_keras(config)
     return build_model(**kwargs)
 
 
@@ -521,17 +536,32 @@ def load_model(path):
     return keras.saving.load_model(path)
 
 
-def finetune_model(path, image_size, architecture="paper", learning_rate=None):
+def finetune_model(
+    path, image_size, architecture="paper", learning_rate=None, precision="auto"
+):
     """A saved model recompiled with a fresh optimiser, to fine-tune (e.g. AFLW).
 
+    A loaded model keeps the dtype policy it was saved with (every layer's
+    config names it), so `precision` can only confirm it: `"auto"` or the saved
+    policy's name.
+
     Raises:
-        RecipeError: the file is missing or its image size is not `image_size`.
+        RecipeError: the file is missing, its image size is not `image_size`
+            or it was saved under another precision than `precision`.
     """
     model = load_model(path)
     if tuple(model.image_size) != (image_size, image_size):
         raise RecipeError(
             f"{path} takes {model.image_size} images; --image_size={image_size}."
         )
+    saved = model.dtype_policy.name
+    if precision not in ("auto", saved):
+        raise RecipeError(
+            f"--precision={precision}, but {path} was saved under {saved} and a "
+            "loaded model keeps its dtype policy. Leave out --precision or train "
+            "from scratch."
+        )
+    print(f"Keras backend: {keras.backend.backend()}; precision: {saved} (saved)")
     model.compile(optimizer=_optimizer(architecture, learning_rate), **COMPILE_OPTIONS)
     return model
 

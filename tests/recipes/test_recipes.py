@@ -2,6 +2,7 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
 
@@ -65,6 +66,23 @@ def test_celeba(tmp_path, celeba_dir):
     assert result.results["steps"] == 2
 
 
+def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):
+    keras.config.set_dtype_policy("mixed_bfloat16")  # must be replaced
+    run = tmp_path / "run"
+    result = celeba.main(
+        [
+            f"--data_dir={celeba_dir}",
+            f"--run_dir={run}",
+            "--precision=float32",
+            *TINY,
+            *PIXEL,
+        ]
+    )
+    assert result.model.dtype_policy.name == "float32"
+    assert "precision: float32 (requested)" in capsys.readouterr().out
+    assert _results(run)["config"]["precision"] == "float32"
+
+
 def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
     celeba.main(
         [f"--data_dir={celeba_dir}", f"--run_dir={tmp_path / 'c'}", *TINY, *PIXEL]
@@ -82,6 +100,16 @@ def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
     results = _results(run)
     assert results["aflw"]["metric"] == "inter-ocular error (%)"
     assert results["steps"] == 2  # a fresh optimizer for fine-tuning
+    with pytest.raises(RecipeError, match="saved under float32"):
+        aflw.main(
+            [
+                f"--data_dir={aflw_dir}",
+                f"--init_model={tmp_path / 'c' / 'model.keras'}",
+                f"--run_dir={tmp_path / 'mixed'}",
+                "--precision=mixed_bfloat16",
+                *TINY,
+            ]
+        )
 
 
 def test_voxceleb_evaluates_on_mafl(tmp_path, celeba_dir):
@@ -284,3 +312,5 @@ def test_bad_overrides_name_the_key_and_value():
         celeba.main(["--steps=ten"])
     with pytest.raises(RecipeError, match="--loss must be one of"):
         ablation.main(["--loss=l3"])
+    with pytest.raises(RecipeError, match=r"--precision must be one of .* 'fp8'"):
+        synthetic_figures.main(["--precision=fp8"])

@@ -17,6 +17,7 @@ class Config:
     budget: float | None = None  # optional
     subjects: tuple[str, ...] = ("S1",)  # a tuple
     loss: str = "pixel_l2"  # checked against recipe.LOSSES
+    precision: str = "auto"  # checked against keras_landmarks.precision.PRECISIONS
 
 
 def test_overrides_are_converted_to_the_field_types():
@@ -30,9 +31,12 @@ def test_overrides_are_converted_to_the_field_types():
             "--budget=2.5",
             "--subjects=S5,S6",
             "--loss=pixel_l1",
+            "--precision=float32",
         ],
     )
-    assert config == Config("b", 3, 1e-3, True, 2.5, ("S5", "S6"), "pixel_l1")
+    assert config == Config(
+        "b", 3, 1e-3, True, 2.5, ("S5", "S6"), "pixel_l1", "float32"
+    )
     assert recipe.parse_overrides(Config(budget=1.0), ["--budget=None"]).budget is None
     assert recipe.parse_overrides(Config(), []) == Config()
 
@@ -46,6 +50,7 @@ def test_overrides_are_converted_to_the_field_types():
         ("--flag=maybe", "--flag must be True or False. Received: --flag=maybe"),
         ("count=3", "Arguments must look like --key=value"),
         ("--loss=l3", "--loss must be one of"),
+        ("--precision=fp8", "--precision must be one of"),
     ],
 )
 def test_bad_overrides_name_the_key_and_value(argument, message):
@@ -89,3 +94,28 @@ def test_build_model_variants_and_dense_codes():
         recipe.build_model(4, 32, architecture="tiny", bottleneck="dense", code_size=0)
     with pytest.raises(RecipeError, match="Image height must be a multiple"):
         recipe.build_model(4, 34, architecture="tiny", loss="pixel_l2")
+
+
+def test_help_lists_the_choices():
+    text = recipe.describe_config(Config())
+    assert "--precision='auto'  (one of auto, float32, mixed_bfloat16" in text
+    assert "--count=1  (int)" in text
+
+
+@dataclasses.dataclass
+class ModelConfig:
+    num_keypoints: int = 4  # K
+    image_size: int = 32  # px
+    architecture: str = "tiny"  # tests
+    loss: str = "pixel_l2"  # no VGG weights
+    precision: str = "mixed_bfloat16"  # what build_model_from must apply
+    seed: int = 0  # initialisation
+
+
+def test_build_model_from_applies_and_prints_the_precision(capsys):
+    model = recipe.build_model_from(ModelConfig())
+    assert model.dtype_policy.name == "mixed_bfloat16"
+    assert model.detector.dtype_policy.name == "mixed_bfloat16"
+    assert "precision: mixed_bfloat16 (requested)" in capsys.readouterr().out
+    model = recipe.build_model_from(ModelConfig(precision="float32"))
+    assert model.dtype_policy.name == "float32"
