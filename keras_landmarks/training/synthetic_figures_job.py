@@ -1,11 +1,8 @@
 """The figures job: frame pairs of synthetic moving figures, BBC-Pose-style scoring."""
 
 import dataclasses
-import json
 import os
-import time
 
-import keras
 import numpy as np
 
 from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
@@ -19,9 +16,11 @@ from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import CPU_IMAGE_SIZE
-from keras_landmarks.models.presets import cpu_model
-from keras_landmarks.models.presets import cpu_optimizer
-from keras_landmarks.training.loop import train
+from keras_landmarks.training.job_steps import predict_keypoints
+from keras_landmarks.training.job_steps import seeded_cpu_model
+from keras_landmarks.training.job_steps import timed_train
+from keras_landmarks.training.job_steps import untrained_keypoints
+from keras_landmarks.training.job_steps import write_results
 
 # Our CPU-sized defaults: 200 training videos of 40 frames; the regressor is
 # fitted on frames of 50 of them and tested on 50 unseen videos.
@@ -77,7 +76,8 @@ def run_synthetic_figures(
     the paper's BBC-Pose protocol: least squares without bias from the K
     keypoints to the 7 joints, % of joints within `distance` px, beside the
     mean-shape and untrained-detector baselines, plus the accuracy-vs-distance
-    curve (0..20 px). Writes `results.json` to `run_dir`.
+    curve (0..20 px). Writes `results.json` to `run_dir`. Interrupted runs
+    resume.
 
     Args:
         run_dir: output folder.
@@ -105,21 +105,15 @@ def run_synthetic_figures(
     )
     test = _frames_and_joints(num_test_sequences, sequence_length, image_size, seed + 2)
     if model is None:
-        keras.utils.set_random_seed(seed)
-        model = cpu_model(num_keypoints, image_size=image_size)
-        model.compile(optimizer=cpu_optimizer())
-    untrained = (
-        model.predict_keypoints(regression[0]),
-        model.predict_keypoints(test[0]),
-    )
+        model = seeded_cpu_model(num_keypoints, image_size, seed)
+    untrained = untrained_keypoints(model, run_dir, regression[0], test[0])
     pairs = frame_pairs_from_arrays(
         frames,
         seed=seed,
         max_gap=min(MAX_GAP, sequence_length - 1),
         num_pairs=np.iinfo(np.int64).max,
     )
-    start = time.perf_counter()
-    train(
+    run = timed_train(
         model,
         pairs,
         run_dir,
@@ -129,11 +123,7 @@ def run_synthetic_figures(
         preview_every=0,
         verbose=verbose,
     )
-    train_seconds = time.perf_counter() - start
-    trained = (
-        model.predict_keypoints(regression[0]),
-        model.predict_keypoints(test[0]),
-    )
+    trained = predict_keypoints(model, regression[0], test[0])
     results = evaluate_landmarks(
         trained[0],
         regression[1],
@@ -157,17 +147,13 @@ def run_synthetic_figures(
         curve[label] = [
             float(v) for v in within_distance_curve(predictions, test[1], distances)
         ]
-    steps_done = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
     summary = {
-        "backend": keras.backend.backend(),
-        "steps": steps_done,
-        "train_seconds_this_process": train_seconds,
+        **run.summary(),
         "percent_within": {k: float(v) for k, v in results.overall.items()},
         "distance_px": float(distance),
         "accuracy_vs_distance": curve,
     }
-    with open(os.path.join(run_dir, "results.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+    write_results(run_dir, summary)
     table = format_results(results)
     print(table)
-    return FiguresResult(table, summary["percent_within"], curve, steps_done, run_dir)
+    return FiguresResult(table, summary["percent_within"], curve, run.steps, run_dir)
