@@ -62,17 +62,7 @@ def main(argv=None):
     mafl = recipe.mafl_splits(
         config.data_dir, config.image_size, config.num_regression, config.num_test
     )
-    model = recipe.build_model_from(config)
-    return recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        evaluations=[mafl],
-        config=config,
-    )
+    return recipe.run_recipe_from(config, pairs, [mafl])
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ Paper (Table 1), AFLW inter-ocular error: 6.86 % (K=10), 6.31 % (K=30),
 
 import dataclasses
 
-from keras_landmarks.data.aflw import aflw
 from keras_landmarks.training import recipe
 
 
@@ -48,14 +47,11 @@ class Config:
 
 def main(argv=None):
     config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", recipe.AFLW_LAYOUT)
-    with recipe.data_errors("data_dir", config.data_dir, recipe.AFLW_LAYOUT):
-        images = aflw(config.data_dir, "train", config.image_size)
-        pairs = recipe.image_tps_pairs(images, config.seed)
-    recipe.check_pairs(pairs, "data_dir", config.data_dir, recipe.AFLW_LAYOUT)
+    pairs = recipe.aflw_pairs(config.data_dir, config.image_size, config.seed)
     splits = recipe.aflw_splits(
         config.data_dir, config.image_size, config.num_regression, config.num_test
     )
+    model = None  # from scratch: built from the config
     if config.init_model:
         model = recipe.finetune_model(
             config.init_model,
@@ -64,18 +60,7 @@ def main(argv=None):
             config.learning_rate,
             config.precision,
         )
-    else:
-        model = recipe.build_model_from(config)
-    return recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        evaluations=[splits],
-        config=config,
-    )
+    return recipe.run_recipe_from(config, pairs, [splits], model=model)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from keras_landmarks.data.bbc_pose import bbc_pose
 from keras_landmarks.data.bbc_pose import bbc_pose_pairs
 from keras_landmarks.training import recipe
 
-ENDLESS = 2**62
 EXPECTED = (
     "the BBC-Pose release: bbcpose.mat (or code/bbcpose.mat) and "
     "<video number>/<frame number>.jpg."
@@ -71,7 +70,7 @@ def main(argv=None):
             seed=config.seed,
             min_gap=config.min_gap,
             max_gap=config.max_gap,
-            num_pairs=ENDLESS,
+            num_pairs=recipe.ENDLESS,
         )
         recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
         regression = recipe.labelled_arrays(
@@ -90,17 +89,7 @@ def main(argv=None):
         landmark_names=JOINTS,
         name="bbc_pose",
     )
-    model = recipe.build_model_from(config)
-    return recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        evaluations=[joints],
-        config=config,
-    )
+    return recipe.run_recipe_from(config, pairs, [joints])
 
 
 if __name__ == "__main__":

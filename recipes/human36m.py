@@ -24,7 +24,6 @@ import dataclasses
 from keras_landmarks.data.human36m import human36m_pairs
 from keras_landmarks.training import recipe
 
-ENDLESS = 2**62
 EXPECTED = (
     "the Human3.6M archives unpacked: <subject>/Videos/<Action>.<camera>.mp4 and "
     "<subject>/MyPoseFeatures/D2_Positions/<Action>.<camera>.cdf (or .npy)."
@@ -66,7 +65,7 @@ def main(argv=None):
             config.image_size,
             subjects=list(config.train_subjects),
             seed=config.seed,
-            num_pairs=ENDLESS,
+            num_pairs=recipe.ENDLESS,
             **common,
         )
         recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
@@ -101,17 +100,7 @@ def main(argv=None):
     joints = recipe.LabelledSplits(
         *regression, *test, metric="size_normalized", name="human36m"
     )
-    model = recipe.build_model_from(config)
-    return recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        evaluations=[joints],
-        config=config,
-    )
+    return recipe.run_recipe_from(config, pairs, [joints])
 
 
 if __name__ == "__main__":

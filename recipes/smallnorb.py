@@ -24,7 +24,6 @@ from keras_landmarks.data.smallnorb import CATEGORIES
 from keras_landmarks.data.smallnorb import smallnorb_pairs
 from keras_landmarks.training import recipe
 
-ENDLESS = 2**62
 EXPECTED = (
     "the SmallNORB files unpacked: smallnorb-5x46789x9x18x6x2x96x96-training-"
     "{dat,cat,info}.mat (and -testing-...)."
@@ -66,7 +65,7 @@ def main(argv=None):
                 category,
                 config.image_size,
                 seed=config.seed,
-                num_pairs=ENDLESS,
+                num_pairs=recipe.ENDLESS,
             ).shuffle(1000, seed=config.seed)
             recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
             held_out = smallnorb_pairs(
@@ -76,18 +75,11 @@ def main(argv=None):
                 config.image_size,
                 seed=config.seed + 1,
             )
-        model = recipe.build_model_from(config)
-        result = recipe.run_recipe(
-            model,
-            pairs,
-            f"{config.run_dir}/{category}",
-            steps=config.steps,
-            max_minutes=config.max_minutes,
-            batch_size=config.batch_size,
-            config=config,
+        result = recipe.run_recipe_from(
+            config, pairs, run_dir=f"{config.run_dir}/{category}"
         )
         order, distances = recipe.keypoint_stability(
-            model, held_out, config.num_stability_pairs
+            result.model, held_out, config.num_stability_pairs
         )
         results[category] = {
             "most_stable_first": [int(k) for k in order],

@@ -18,14 +18,12 @@ and `swap_grid.npy`.
 """
 
 import dataclasses
-import os
 
 import numpy as np
 
 from keras_landmarks.data.svhn import svhn_pairs
 from keras_landmarks.training import recipe
 
-ENDLESS = 2**62
 EXPECTED = "the SVHN format-1 folders: train/digitStruct.mat and train/*.png."
 
 
@@ -60,7 +58,7 @@ def main(argv=None):
             "train",
             config.image_size,
             seed=config.seed,
-            num_pairs=ENDLESS,
+            num_pairs=recipe.ENDLESS,
         ).shuffle(1000, seed=config.seed)
         recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
         grid_pairs = svhn_pairs(
@@ -68,19 +66,8 @@ def main(argv=None):
         )
         grid_images = grid_pairs.take(config.grid_size).as_numpy_iterator()
         images = np.stack([pair["target"] for pair in grid_images])
-    model = recipe.build_model_from(config)
-    result = recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        config=config,
-    )
-    grid = recipe.swap_grid(model, images)
-    np.save(os.path.join(config.run_dir, "swap_grid.npy"), grid)
-    recipe.save_swap_grid(grid, images, os.path.join(config.run_dir, "swap_grid.png"))
+    result = recipe.run_recipe_from(config, pairs)
+    recipe.write_swap_grid(result.model, images, config.run_dir)
     return result
 
 

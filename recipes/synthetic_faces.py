@@ -43,20 +43,7 @@ class Config:
 
 def main(argv=None):
     config = recipe.parse_overrides(Config(), argv or [])
-    model = recipe.build_model_from(config)
-    return run_synthetic_faces(
-        config.run_dir,
-        minutes=config.minutes,
-        steps=config.steps,
-        num_keypoints=config.num_keypoints,
-        image_size=config.image_size,
-        batch_size=config.batch_size,
-        num_train=config.num_train,
-        num_regression=config.num_regression,
-        num_test=config.num_test,
-        seed=config.seed,
-        model=model,
-    )
+    return recipe.run_job(run_synthetic_faces, config)
 
 
 if __name__ == "__main__":

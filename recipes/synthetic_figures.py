@@ -46,22 +46,7 @@ class Config:
 
 def main(argv=None):
     config = recipe.parse_overrides(Config(), argv or [])
-    model = recipe.build_model_from(config)
-    return run_synthetic_figures(
-        config.run_dir,
-        minutes=config.minutes,
-        steps=config.steps,
-        num_keypoints=config.num_keypoints,
-        image_size=config.image_size,
-        batch_size=config.batch_size,
-        num_sequences=config.num_sequences,
-        sequence_length=config.sequence_length,
-        num_regression_sequences=config.num_regression_sequences,
-        num_test_sequences=config.num_test_sequences,
-        distance=config.distance,
-        seed=config.seed,
-        model=model,
-    )
+    return recipe.run_job(run_synthetic_figures, config)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import dataclasses
 from keras_landmarks.data.voxceleb import voxceleb_pairs
 from keras_landmarks.training import recipe
 
-ENDLESS = 2**62
 EXPECTED = (
     "the VoxCeleb1 unzippedFaces folder: <identity>/1.6/<video id>/<frame>.jpg "
     "(or <identity>/<video id>/<frame>.jpg)."
@@ -68,7 +67,7 @@ def main(argv=None):
             seed=config.seed,
             min_gap=config.min_gap,
             max_gap=config.max_gap,
-            num_pairs=ENDLESS,
+            num_pairs=recipe.ENDLESS,
         )
     recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
     evaluations = []
@@ -92,17 +91,7 @@ def main(argv=None):
                 option="aflw_dir",
             )
         )
-    model = recipe.build_model_from(config)
-    return recipe.run_recipe(
-        model,
-        pairs,
-        config.run_dir,
-        steps=config.steps,
-        max_minutes=config.max_minutes,
-        batch_size=config.batch_size,
-        evaluations=evaluations,
-        config=config,
-    )
+    return recipe.run_recipe_from(config, pairs, evaluations)
 
 
 if __name__ == "__main__":

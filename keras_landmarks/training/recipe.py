@@ -6,13 +6,13 @@ dataclass), `require_folder` / `data_errors` (a missing or malformed data
 folder fails with a message saying what was expected), `build_model` (the
 paper's, the CPU or a tiny test configuration, with the paper's Table 2
 ablations: loss and bottleneck), `labelled_arrays`, `LabelledSplits` and
-`run_recipe` (seed, model, train, evaluate like the paper, `results.json`).
+`run_recipe_from` (precision, seed, model, train, evaluate like the paper,
+`results.json`). `run_job` runs the synthetic end-to-end jobs instead.
 """
 
 import contextlib
 import dataclasses
 import inspect
-import json
 import logging
 import math
 import os
@@ -43,7 +43,11 @@ from keras_landmarks.models.presets import cpu_optimizer
 from keras_landmarks.models.presets import make_reconstruction_loss
 from keras_landmarks.precision import PRECISIONS
 from keras_landmarks.precision import announce_precision
+from keras_landmarks.training.job_steps import write_results
 from keras_landmarks.training.loop import train
+from keras_landmarks.visualization.drawing import save_png
+from keras_landmarks.visualization.swap_grid import swap_grid_from_arrays
+from keras_landmarks.visualization.swap_grid import swap_reconstructions
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +65,8 @@ ARCHITECTURES = {
 # Paper Table 2 rows: the reconstruction loss.
 LOSSES = ("perceptual", "pixel_l1", "pixel_l2", "adversarial_l1", "adversarial_l2")
 BOTTLENECKS = ("keypoints", "dense")
-RESULTS_FILENAME = "results.json"
+# `num_pairs` of a training stream: more pairs than any run takes.
+ENDLESS = 2**62
 # Extra `model.compile` arguments for every recipe's model. The tests set
 # `{"run_eagerly": True}`: compiling a step costs more than two tiny steps.
 COMPILE_OPTIONS = {}
@@ -361,13 +366,21 @@ def prepare_keras(config):
     keras.utils.set_random_seed(config.seed)
 
 
+def config_arguments(function, config):
+    """The fields of the dataclass `config` that are arguments of `function`."""
+    names = inspect.signature(function).parameters
+    return {
+        field.name: getattr(config, field.name)
+        for field in dataclasses.fields(config)
+        if field.name in names
+    }
+
+
 def build_model_from(config, **overrides):
     """`prepare_keras(config)`, then `build_model` with the fields of the
     dataclass `config` that are `build_model` arguments (`overrides` win).
     """
-    names = inspect.signature(build_model).parameters
-    kwargs = {name: getattr(config, name) for name in names if hasattr(config, name)}
-    kwargs.update(overrides)
+    kwargs = {**config_arguments(build_model, config), **overrides}
     prepare_keras(config)
     return build_model(**kwargs)
 
@@ -516,9 +529,59 @@ def run_recipe(
         summary, text = evaluate_splits(splits, after, before, image_size)
         results[splits.name] = summary
         print(f"{splits.name}:\n{text}")
-    with open(os.path.join(run_dir, RESULTS_FILENAME), "w") as f:
-        json.dump(results, f, indent=2)
+    write_results(run_dir, results)
     return RecipeResult(model, results, run_dir)
+
+
+def run_recipe_from(config, pairs, evaluations=(), model=None, **overrides):
+    """`run_recipe` with the folder and the budget of the dataclass `config`.
+
+    Args:
+        config: the recipe's dataclass; its `run_dir`, `steps`, `max_minutes`
+            and `batch_size` go to `run_recipe`, the whole of it to
+            `results.json`.
+        pairs, evaluations: see `run_recipe`.
+        model: optional compiled model (e.g. from `finetune_model`); default
+            `build_model_from(config)`.
+        **overrides: `run_recipe` arguments that win over the config's (e.g.
+            one `run_dir` per category).
+
+    Returns:
+        A `RecipeResult`.
+    """
+    if model is None:
+        model = build_model_from(config)
+    kwargs = dict(
+        run_dir=config.run_dir,
+        steps=config.steps,
+        max_minutes=config.max_minutes,
+        batch_size=config.batch_size,
+    )
+    kwargs.update(overrides)
+    return run_recipe(model, pairs, evaluations=evaluations, config=config, **kwargs)
+
+
+def run_job(job, config):
+    """Runs an end-to-end job (e.g. `run_synthetic_faces`) with `config`.
+
+    The job gets `model=build_model_from(config)` and every field of `config`
+    that is one of its arguments, under the same name. Every other field must
+    be a `build_model` argument, `precision` or `seed`.
+
+    Raises:
+        TypeError: a field of `config` that nothing reads (a misspelt name).
+    """
+    used = set(config_arguments(job, config)) | set(
+        config_arguments(build_model, config)
+    )
+    unused = {f.name for f in dataclasses.fields(config)} - used
+    unused -= {"precision", "seed"}
+    if unused:
+        raise TypeError(
+            f"{type(config).__name__} fields {sorted(unused)} are neither "
+            f"arguments of {job.__name__} nor of build_model."
+        )
+    return job(model=build_model_from(config), **config_arguments(job, config))
 
 
 def check_pairs(pairs, option, path, expected):
@@ -588,20 +651,33 @@ def image_tps_pairs(images, seed):
     )
 
 
+def _face_splits(reader, splits, name, layout, data_dir, image_size, limits, option):
+    """`LabelledSplits` (inter-ocular error) of `reader(data_dir, split, size)`.
+
+    `splits` and `limits`: the regression and the test split's names and
+    image counts (None: all).
+    """
+    require_folder(data_dir, option, layout)
+    with data_errors(option, data_dir, layout):
+        regression, test = [
+            labelled_arrays(reader(data_dir, split, image_size), limit)
+            for split, limit in zip(splits, limits, strict=True)
+        ]
+    return LabelledSplits(
+        *regression, *test, landmark_names=FACE_LANDMARK_NAMES, name=name
+    )
+
+
 def mafl_splits(
     data_dir, image_size, num_regression=None, num_test=None, option="data_dir"
 ):
     """MAFL train/test as `LabelledSplits` (inter-ocular error)."""
     from keras_landmarks.data.celeba import celeba_mafl
 
-    require_folder(data_dir, option, CELEBA_LAYOUT)
-    with data_errors(option, data_dir, CELEBA_LAYOUT):
-        regression = labelled_arrays(
-            celeba_mafl(data_dir, "mafl_train", image_size), num_regression
-        )
-        test = labelled_arrays(celeba_mafl(data_dir, "mafl_test", image_size), num_test)
-    return LabelledSplits(
-        *regression, *test, landmark_names=FACE_LANDMARK_NAMES, name="mafl"
+    splits = ("mafl_train", "mafl_test")
+    limits = (num_regression, num_test)
+    return _face_splits(
+        celeba_mafl, splits, "mafl", CELEBA_LAYOUT, data_dir, image_size, limits, option
     )
 
 
@@ -611,25 +687,33 @@ def aflw_splits(
     """AFLW train/test as `LabelledSplits` (inter-ocular error)."""
     from keras_landmarks.data.aflw import aflw
 
-    require_folder(data_dir, option, AFLW_LAYOUT)
-    with data_errors(option, data_dir, AFLW_LAYOUT):
-        regression = labelled_arrays(
-            aflw(data_dir, "train", image_size), num_regression
-        )
-        test = labelled_arrays(aflw(data_dir, "test", image_size), num_test)
-    return LabelledSplits(
-        *regression, *test, landmark_names=FACE_LANDMARK_NAMES, name="aflw"
+    splits = ("train", "test")
+    limits = (num_regression, num_test)
+    return _face_splits(
+        aflw, splits, "aflw", AFLW_LAYOUT, data_dir, image_size, limits, option
     )
+
+
+def _face_pairs(reader, layout, data_dir, image_size, seed):
+    """Thin-plate-spline pairs of `reader(data_dir, "train", image_size)`."""
+    require_folder(data_dir, "data_dir", layout)
+    with data_errors("data_dir", data_dir, layout):
+        pairs = image_tps_pairs(reader(data_dir, "train", image_size), seed)
+    return check_pairs(pairs, "data_dir", data_dir, layout)
 
 
 def celeba_pairs(data_dir, image_size, seed=0):
     """Thin-plate-spline pairs of CelebA minus the MAFL test images."""
     from keras_landmarks.data.celeba import celeba_mafl
 
-    require_folder(data_dir, "data_dir", CELEBA_LAYOUT)
-    with data_errors("data_dir", data_dir, CELEBA_LAYOUT):
-        pairs = image_tps_pairs(celeba_mafl(data_dir, "train", image_size), seed)
-    return check_pairs(pairs, "data_dir", data_dir, CELEBA_LAYOUT)
+    return _face_pairs(celeba_mafl, CELEBA_LAYOUT, data_dir, image_size, seed)
+
+
+def aflw_pairs(data_dir, image_size, seed=0):
+    """Thin-plate-spline pairs of the AFLW training images (labels unused)."""
+    from keras_landmarks.data.aflw import aflw
+
+    return _face_pairs(aflw, AFLW_LAYOUT, data_dir, image_size, seed)
 
 
 def pair_landmarks(pairs, limit):
@@ -664,39 +748,17 @@ def keypoint_stability(model, pairs, num_pairs):
     return np.argsort(distances), distances
 
 
-def swap_grid(model, images):
-    """Appearance x geometry swaps: cell (i, j) = appearance of i, geometry of j.
+def write_swap_grid(model, images, run_dir):
+    """The appearance x geometry swaps of `images`, as numbers and as a picture.
 
-    Args:
-        model: a trained `LandmarkModel`.
-        images: `(N, H, W, 3)` in [0, 255].
+    Writes `swap_grid.npy`, float32 `(N, N, H, W, 3)` in [0, 255] where cell
+    (i, j) has the appearance of image i and the geometry of image j, and
+    `swap_grid.png` (`keras_landmarks.visualization.swap_grid_from_arrays`).
 
     Returns:
-        float32 `(N, N, H, W, 3)` generated images, clipped to [0, 255].
+        The path of the PNG.
     """
-    images = np.asarray(images, "float32")
-    count = len(images)
-    source = np.repeat(images, count, axis=0)
-    target = np.tile(images, (count, 1, 1, 1))
-    output = model({"source": source, "target": target}, training=False)
-    rows = keras.ops.convert_to_numpy(output["reconstruction"])
-    return np.clip(rows, 0, 255).reshape(count, count, *images.shape[1:])
-
-
-def save_swap_grid(grid, images, path):
-    """Writes the swap grid as a PNG.
-
-    The first row shows the geometry images, the first column the appearance
-    images.
-    """
-    count, _, height, width, _ = grid.shape
-    canvas = np.full(((count + 1) * height, (count + 1) * width, 3), 255.0, "float32")
-    for i in range(count):
-        canvas[(i + 1) * height : (i + 2) * height, :width] = images[i]
-        canvas[:height, (i + 1) * width : (i + 2) * width] = images[i]
-        for j in range(count):
-            canvas[
-                (i + 1) * height : (i + 2) * height, (j + 1) * width : (j + 2) * width
-            ] = grid[i, j]
-    keras.utils.save_img(path, canvas, scale=False)
-    return path
+    reconstructions = np.clip(swap_reconstructions(model, images, images), 0, 255)
+    np.save(os.path.join(run_dir, "swap_grid.npy"), reconstructions)
+    picture = swap_grid_from_arrays(images, images, reconstructions)
+    return save_png(picture, os.path.join(run_dir, "swap_grid.png"))

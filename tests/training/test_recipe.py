@@ -2,10 +2,12 @@ import dataclasses
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.training import recipe
 from keras_landmarks.training.recipe import RecipeError
+from keras_landmarks.visualization.drawing import GUTTER
 
 
 @dataclasses.dataclass
@@ -80,7 +82,7 @@ def test_size_normalized_error_by_construction():
     assert recipe.size_normalized_error(predictions, gt, 100) == pytest.approx(5.0)
 
 
-def test_build_model_variants_and_dense_codes():
+def test_build_model_variants_and_dense_codes(tmp_path):
     model = recipe.build_model(
         4, 32, architecture="tiny", loss="pixel_l1", bottleneck="dense", code_size=5
     )
@@ -88,8 +90,11 @@ def test_build_model_variants_and_dense_codes():
     images = np.random.default_rng(0).uniform(0, 255, (3, 32, 32, 3)).astype("float32")
     points = recipe.predict_points(model, images)
     assert points.shape == (3, 3, 2) and np.all(points[:, -1, 1] == 0)  # padded
-    grid = recipe.swap_grid(model, images[:2])
-    assert grid.shape == (2, 2, 32, 32, 3)
+    png = recipe.write_swap_grid(model, images[:2], tmp_path)
+    grid = np.load(tmp_path / "swap_grid.npy")
+    assert grid.shape == (2, 2, 32, 32, 3) and 0 <= grid.min() <= grid.max() <= 255
+    with Image.open(png) as picture:  # 3 x 3 panels of 128 px, titles above
+        assert picture.size[0] == 3 * 128 + 2 * GUTTER
     with pytest.raises(RecipeError, match="--code_size must be a positive int"):
         recipe.build_model(4, 32, architecture="tiny", bottleneck="dense", code_size=0)
     with pytest.raises(RecipeError, match="Image height must be a multiple"):
@@ -119,3 +124,29 @@ def test_build_model_from_applies_and_prints_the_precision(capsys):
     assert "precision: mixed_bfloat16 (requested)" in capsys.readouterr().out
     model = recipe.build_model_from(ModelConfig(precision="float32"))
     assert model.dtype_policy.name == "float32"
+
+
+def _job(run_dir, model, num_keypoints=1, seed=0):
+    return run_dir, model, num_keypoints, seed
+
+
+@dataclasses.dataclass
+class JobConfig(ModelConfig):
+    run_dir: str = "r"  # a job argument
+    precision: str = "float32"  # applied before the model is built
+
+
+def test_run_job_passes_the_model_and_the_matching_fields():
+    run_dir, model, num_keypoints, seed = recipe.run_job(_job, JobConfig())
+    assert (run_dir, num_keypoints, seed) == ("r", 4, 0)
+    assert model.num_keypoints == 4 and model.optimizer is not None
+
+
+@dataclasses.dataclass
+class MisspeltJobConfig(JobConfig):
+    num_keypionts: int = 3  # read by nothing
+
+
+def test_run_job_rejects_a_field_nothing_reads():
+    with pytest.raises(TypeError, match=r"\['num_keypionts'\]"):
+        recipe.run_job(_job, MisspeltJobConfig())
