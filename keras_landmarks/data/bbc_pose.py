@@ -23,6 +23,7 @@ import scipy.io
 
 from keras_landmarks.data.annotation_files import find_file
 from keras_landmarks.data.annotation_files import report_mismatch
+from keras_landmarks.data.file_listing import find_files
 from keras_landmarks.data.frame_pairs import frame_pairs_from_frame_files
 from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.image_files import image_dataset
@@ -139,10 +140,10 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
         folder = root / str(number)
         if video["type"] != split or not folder.is_dir():
             continue
-        frames = [p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS]
-        frames.sort(key=lambda p: (len(p.stem), p.stem))  # numeric order
+        frames = find_files(folder, IMAGE_EXTENSIONS)
+        frames.sort(key=lambda p: (len(Path(p).stem), Path(p).stem))  # numeric order
         if frames:
-            videos.append([str(p) for p in frames])
+            videos.append(frames)
     if not videos:
         raise ValueError(f"No {split} video folder with frames under {root}.")
     boxes = None

@@ -16,6 +16,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.bad_files import map_skipping_errors
+from keras_landmarks.data.file_listing import find_files
 from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.image_files import decode_image
 from keras_landmarks.data.image_files import keep_readable
@@ -46,6 +47,29 @@ def check_gaps(min_gap, max_gap):
         )
 
 
+def check_pair_arguments(seed, min_gap, max_gap, image_size, required_for=None):
+    """Checks the arguments every frame-pair source takes.
+
+    Args:
+        seed, min_gap, max_gap: see `frame_pairs_from_arrays`.
+        image_size: None, int or `(height, width)`.
+        required_for: optional str naming where the frames come from (e.g.
+            `"files"`) when their size is not static: then `image_size` must
+            be given.
+
+    Returns:
+        `image_size` as `(height, width)`, or None.
+    """
+    check_seed(seed)
+    check_gaps(min_gap, max_gap)
+    size = image_size_pair(image_size)
+    if size is None and required_for is not None:
+        raise ValueError(
+            f"`image_size` is required for frames read from {required_for}."
+        )
+    return size
+
+
 def sample_frame_pair(num_frames, seed, min_gap=MIN_GAP, max_gap=MAX_GAP):
     """Picks two frame indices `gap` apart, gap uniform in [min_gap, max_gap].
 
@@ -71,6 +95,60 @@ def sample_frame_pair(num_frames, seed, min_gap=MIN_GAP, max_gap=MAX_GAP):
         (), start_seed, minval=0, maxval=num_frames - gap, dtype=tf.int64
     )
     return first, first + gap
+
+
+def plan_frame_pair(index, seed, lengths, min_gap=MIN_GAP, max_gap=MAX_GAP):
+    """Which video and frames pair `index` uses, and the seed of its flip and swap.
+
+    The rule every frame-pair source shares: pair `i` comes from video
+    `i % num_videos`; its frames (`sample_frame_pair`) and its flip and swap
+    are drawn from the stateless seed `(seed, i)`.
+
+    Args:
+        index: int64 scalar tensor, the pair's number.
+        seed: int.
+        lengths: int64 `(num_videos,)` tensor, frames per video.
+        min_gap, max_gap: ints, see `sample_frame_pair`.
+
+    Returns:
+        `(video, frame_indices, pair_seed)`: int64 scalar, int64 `(2,)` and
+        the `(2,)` seed to pass to `make_frame_pair`.
+    """
+    pair_seed, frames_seed = split_seed(element_seed(seed, index), 2)
+    video = index % tf.size(lengths, out_type=tf.int64)
+    first, second = sample_frame_pair(
+        tf.gather(lengths, video), frames_seed, min_gap, max_gap
+    )
+    return video, tf.stack([first, second]), pair_seed
+
+
+def per_frame_table(per_video, dtype=None):
+    """Per-video arrays `(T_v, ...)` stacked into one lookup table.
+
+    Args:
+        per_video: list of arrays (one per video, first axis the frames), or
+            None.
+        dtype: optional numpy dtype of the rows.
+
+    Returns:
+        `(offsets, rows)` tensors for `frame_rows`, or None for None.
+    """
+    if per_video is None:
+        return None
+    offsets = np.concatenate([[0], np.cumsum([len(a) for a in per_video])[:-1]])
+    rows = np.concatenate([np.asarray(a, dtype) for a in per_video])
+    return tf.constant(offsets, tf.int64), tf.constant(rows)
+
+
+def frame_rows(table, video, frame_indices):
+    """The rows of frames `frame_indices` of `video` in a `per_frame_table`.
+
+    Returns None when `table` is None.
+    """
+    if table is None:
+        return None
+    offsets, rows = table
+    return tf.gather(rows, tf.gather(offsets, video) + frame_indices)
 
 
 def make_frame_pair(
@@ -195,8 +273,7 @@ def frame_pairs_from_arrays(
     >>> sorted(next(iter(pairs)))
     ['mask', 'source', 'target']
     """
-    check_seed(seed)
-    check_gaps(min_gap, max_gap)
+    size = check_pair_arguments(seed, min_gap, max_gap, image_size)
     frames = np.asarray(frames)
     if frames.ndim != 5 or frames.shape[-1] != 3:
         raise ValueError(
@@ -220,7 +297,7 @@ def frame_pairs_from_arrays(
                     f"{tail[0]}) matching frames {frames.shape[:2]}. "
                     f"Received: {name}.shape={value.shape}"
                 )
-    size = image_size_pair(image_size) or tuple(frames.shape[2:4])
+    size = size or tuple(frames.shape[2:4])
     num_pairs = num_videos if num_pairs is None else int(num_pairs)
     columns = {"frames": frames}
     if landmarks is not None:
@@ -229,15 +306,15 @@ def frame_pairs_from_arrays(
         columns["boxes"] = np.asarray(boxes, np.float32)
     videos = tf.data.Dataset.from_tensor_slices(columns).repeat()
     indices = tf.data.Dataset.range(num_pairs)
+    lengths = tf.fill([num_videos], tf.constant(length, tf.int64))
 
     def to_pair(index, video):
-        seed_pair, seed_frames = split_seed(element_seed(seed, index), 2)
-        first, second = sample_frame_pair(length, seed_frames, min_gap, max_gap)
-        chosen = tf.stack([first, second])
+        # `zip` with the repeated videos already picks video `index % num_videos`.
+        _, chosen, pair_seed = plan_frame_pair(index, seed, lengths, min_gap, max_gap)
         return make_frame_pair(
-            tf.gather(video["frames"], first),
-            tf.gather(video["frames"], second),
-            seed_pair,
+            tf.gather(video["frames"], chosen[0]),
+            tf.gather(video["frames"], chosen[1]),
+            pair_seed,
             size,
             tf.gather(video["boxes"], chosen) if "boxes" in video else None,
             tf.gather(video["landmarks"], chosen) if "landmarks" in video else None,
@@ -284,11 +361,7 @@ def frame_pairs_from_frame_files(
     Returns:
         `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
     """
-    check_seed(seed)
-    check_gaps(min_gap, max_gap)
-    size = image_size_pair(image_size)
-    if size is None:
-        raise ValueError("`image_size` is required for frames read from files.")
+    size = check_pair_arguments(seed, min_gap, max_gap, image_size, "files")
     paths, box_rows, point_rows, lengths = [], [], [], []
     for v, frame_paths in enumerate(videos):
         keep = keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
@@ -300,7 +373,7 @@ def frame_pairs_from_frame_files(
                 frame_paths[0] if len(frame_paths) else "(no frames)",
             )
             continue
-        paths.extend(np.asarray(frame_paths, dtype=object)[keep].astype(str))
+        paths.append(np.asarray(frame_paths, dtype=object)[keep].astype(str))
         if boxes is not None:
             box_rows.append(np.asarray(boxes[v], np.float32)[keep])
         if landmarks is not None:
@@ -311,27 +384,24 @@ def frame_pairs_from_frame_files(
             f"No video has more than min_gap={min_gap} readable frames "
             f"({len(videos)} videos given)."
         )
-    lengths = np.asarray(lengths, np.int64)
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    paths = tf.constant(paths)
-    all_boxes = tf.constant(np.concatenate(box_rows)) if box_rows else None
-    all_points = tf.constant(np.concatenate(point_rows)) if point_rows else None
     num_pairs = len(lengths) if num_pairs is None else int(num_pairs)
+    lengths = tf.constant(lengths, tf.int64)
+    path_table = per_frame_table(paths)
+    box_table = per_frame_table(box_rows or None)
+    point_table = per_frame_table(point_rows or None)
 
     def to_pair(index):
-        seed_pair, seed_frames = split_seed(element_seed(seed, index), 2)
-        video = index % len(lengths)
-        first, second = sample_frame_pair(
-            tf.gather(lengths, video), seed_frames, min_gap, max_gap
+        video, chosen, pair_seed = plan_frame_pair(
+            index, seed, lengths, min_gap, max_gap
         )
-        rows = tf.gather(offsets, video) + tf.stack([first, second])
+        frame_paths = frame_rows(path_table, video, chosen)
         return make_frame_pair(
-            decode_image(tf.gather(paths, rows[0])),
-            decode_image(tf.gather(paths, rows[1])),
-            seed_pair,
+            decode_image(frame_paths[0]),
+            decode_image(frame_paths[1]),
+            pair_seed,
             size,
-            None if all_boxes is None else tf.gather(all_boxes, rows),
-            None if all_points is None else tf.gather(all_points, rows),
+            frame_rows(box_table, video, chosen),
+            frame_rows(point_table, video, chosen),
             flip,
             swap,
         )
@@ -364,9 +434,7 @@ def frame_pairs_from_folders(root, image_size, **kwargs):
         raise ValueError(f"Expected a folder of video folders at {root}; not found.")
     videos = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        frames = sorted(
-            str(p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS
-        )
+        frames = find_files(folder, IMAGE_EXTENSIONS)
         if frames:
             videos.append(frames)
     if not videos:

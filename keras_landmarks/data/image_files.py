@@ -1,13 +1,13 @@
 """Listing, checking and decoding image files for the tf.data pipelines."""
 
 import os
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.bad_files import map_skipping_errors
 from keras_landmarks.data.bad_files import report_bad_file
+from keras_landmarks.data.file_listing import list_files
 from keras_landmarks.data.image_geometry import crop_and_resize
 from keras_landmarks.data.image_geometry import full_image_box
 from keras_landmarks.data.image_geometry import image_size_pair
@@ -92,21 +92,7 @@ def list_image_files(folder, recursive=False):
     Raises:
         ValueError: the folder does not exist or holds no image files.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"Expected a folder of images at {folder}; it does not exist.")
-    pattern = "**/*" if recursive else "*"
-    paths = sorted(
-        str(p)
-        for p in folder.glob(pattern)
-        if p.suffix.lower() in IMAGE_EXTENSIONS and p.is_file()
-    )
-    if not paths:
-        raise ValueError(
-            f"Expected image files ({', '.join(IMAGE_EXTENSIONS)}) in {folder}; "
-            "found none."
-        )
-    return paths
+    return list_files(folder, IMAGE_EXTENSIONS, "image", recursive)
 
 
 def decode_image(path):

@@ -8,22 +8,20 @@ frames of each pair and the crop, resize, flip and swap run as TF ops.
 """
 
 import logging
-from pathlib import Path
 
 import av
 import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.bad_files import report_bad_file
+from keras_landmarks.data.file_listing import list_files
 from keras_landmarks.data.frame_pairs import MAX_GAP
 from keras_landmarks.data.frame_pairs import MIN_GAP
-from keras_landmarks.data.frame_pairs import check_gaps
+from keras_landmarks.data.frame_pairs import check_pair_arguments
+from keras_landmarks.data.frame_pairs import frame_rows
 from keras_landmarks.data.frame_pairs import make_frame_pair
-from keras_landmarks.data.frame_pairs import sample_frame_pair
-from keras_landmarks.data.image_geometry import image_size_pair
-from keras_landmarks.data.random_seeds import check_seed
-from keras_landmarks.data.random_seeds import element_seed
-from keras_landmarks.data.random_seeds import split_seed
+from keras_landmarks.data.frame_pairs import per_frame_table
+from keras_landmarks.data.frame_pairs import plan_frame_pair
 
 logger = logging.getLogger("keras_landmarks.data")
 
@@ -119,21 +117,7 @@ def list_video_files(folder, recursive=True):
     Raises:
         ValueError: the folder does not exist or holds no video files.
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise ValueError(f"Expected a folder of videos at {folder}; it does not exist.")
-    pattern = "**/*" if recursive else "*"
-    paths = sorted(
-        str(p)
-        for p in folder.glob(pattern)
-        if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file()
-    )
-    if not paths:
-        raise ValueError(
-            f"Expected video files ({', '.join(VIDEO_EXTENSIONS)}) in {folder}; "
-            "found none."
-        )
-    return paths
+    return list_files(folder, VIDEO_EXTENSIONS, "video", recursive)
 
 
 def frame_pairs_from_video_files(
@@ -179,11 +163,7 @@ def frame_pairs_from_video_files(
 
     >>> pairs = frame_pairs_from_video_files(["a.mp4", "b.mp4"], 128, seed=0)
     """
-    check_seed(seed)
-    check_gaps(min_gap, max_gap)
-    size = image_size_pair(image_size)
-    if size is None:
-        raise ValueError("`image_size` is required for frames read from videos.")
+    size = check_pair_arguments(seed, min_gap, max_gap, image_size, "videos")
     if not isinstance(num_parallel_reads, int) or num_parallel_reads < 1:
         raise ValueError(
             "`num_parallel_reads` must be a positive int. "
@@ -218,15 +198,13 @@ def frame_pairs_from_video_files(
             f"{len(paths)} files (first: {paths[0] if paths else None})."
         )
     num_pairs = len(kept) if num_pairs is None else int(num_pairs)
-    lengths_t = tf.constant(lengths, tf.int64)
+    lengths = tf.constant(lengths, tf.int64)
 
     def choose(index):
-        video = index % len(kept)
-        _, seed_frames = split_seed(element_seed(seed, index), 2)
-        first, second = sample_frame_pair(
-            tf.gather(lengths_t, video), seed_frames, min_gap, max_gap
+        video, frame_indices, _ = plan_frame_pair(
+            index, seed, lengths, min_gap, max_gap
         )
-        return tf.stack([index, video, first, second])
+        return tf.concat([tf.stack([index, video]), frame_indices], 0)
 
     def decode_pairs(shard):
         # Frame indices come from the TF sampler, lazily, so `num_pairs` may
@@ -262,26 +240,20 @@ def frame_pairs_from_video_files(
         num_parallel_calls=num_parallel_reads,
         deterministic=True,
     )
-    box_table = (
-        None if boxes is None else [np.asarray(boxes[v], np.float32) for v in kept]
+    box_table, point_table = (
+        None if a is None else per_frame_table([a[v] for v in kept], "float32")
+        for a in (boxes, landmarks)
     )
-    point_table = (
-        None
-        if landmarks is None
-        else [np.asarray(landmarks[v], np.float32) for v in kept]
-    )
-    box_rows = _ragged(box_table)
-    point_rows = _ragged(point_table)
 
     def to_pair(index, video, frame_indices, frames):
-        seed_pair, _ = split_seed(element_seed(seed, index), 2)
+        _, _, pair_seed = plan_frame_pair(index, seed, lengths, min_gap, max_gap)
         return make_frame_pair(
             frames[0],
             frames[1],
-            seed_pair,
+            pair_seed,
             size,
-            None if box_rows is None else _lookup(box_rows, video, frame_indices),
-            None if point_rows is None else _lookup(point_rows, video, frame_indices),
+            frame_rows(box_table, video, frame_indices),
+            frame_rows(point_table, video, frame_indices),
             flip,
             swap,
         )
@@ -289,15 +261,3 @@ def frame_pairs_from_video_files(
     return decoded.map(
         to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
     )
-
-
-def _ragged(per_video):
-    if per_video is None:
-        return None
-    offsets = np.concatenate([[0], np.cumsum([len(a) for a in per_video])[:-1]])
-    return tf.constant(offsets, tf.int64), tf.constant(np.concatenate(per_video))
-
-
-def _lookup(table, video, frame_indices):
-    offsets, rows = table
-    return tf.gather(rows, tf.gather(offsets, video) + frame_indices)

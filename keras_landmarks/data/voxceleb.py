@@ -14,6 +14,7 @@ the test set, all others train.
 
 from pathlib import Path
 
+from keras_landmarks.data.file_listing import find_files
 from keras_landmarks.data.frame_pairs import frame_pairs_from_frame_files
 from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
 
@@ -37,9 +38,8 @@ def voxceleb_videos(root, split="train"):
     if not root.is_dir():
         raise ValueError(f"Expected the VoxCeleb unzippedFaces folder at {root}.")
     videos = {}
-    for path in root.rglob("*"):
-        if path.suffix.lower() in IMAGE_EXTENSIONS and path.is_file():
-            videos.setdefault(path.parent, []).append(str(path))
+    for path in find_files(root, IMAGE_EXTENSIONS, recursive=True):
+        videos.setdefault(Path(path).parent, []).append(path)
     selected = []
     for folder in sorted(videos):
         identity = folder.relative_to(root).parts[0]

@@ -6,7 +6,12 @@ from keras_landmarks.data.bad_files import num_skipped_files
 from keras_landmarks.data.bad_files import reset_skipped_files
 from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
 from keras_landmarks.data.frame_pairs import frame_pairs_from_folders
+from keras_landmarks.data.frame_pairs import frame_rows
+from keras_landmarks.data.frame_pairs import per_frame_table
+from keras_landmarks.data.frame_pairs import plan_frame_pair
 from keras_landmarks.data.frame_pairs import sample_frame_pair
+from keras_landmarks.data.random_seeds import element_seed
+from keras_landmarks.data.random_seeds import split_seed
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import counter_frames
@@ -34,6 +39,27 @@ def test_sample_frame_pair_range_and_cap():
     for index in range(50):
         first, second = sample_frame_pair(8, tf.constant([1, index]), 3, 30)
         assert 3 <= second - first <= 7 and second < 8
+
+
+def test_plan_frame_pair_cycles_videos_and_keys_randomness_by_index():
+    lengths = tf.constant([10, 40, 6], tf.int64)
+    for index in range(9):
+        index = tf.constant(index, tf.int64)
+        video, frames, pair_seed = plan_frame_pair(index, 7, lengths, 3, 30)
+        assert int(video) == int(index) % 3
+        expected_pair_seed, frames_seed = split_seed(element_seed(7, index), 2)
+        expected = sample_frame_pair(lengths[int(video)], frames_seed, 3, 30)
+        np.testing.assert_array_equal(frames, expected)
+        np.testing.assert_array_equal(pair_seed, expected_pair_seed)
+
+
+def test_per_frame_table_looks_up_rows_of_ragged_videos():
+    table = per_frame_table([np.arange(3) * 10, np.arange(5) * 100], "float32")
+    frames = tf.constant([0, 4], tf.int64)
+    np.testing.assert_array_equal(frame_rows(table, 1, frames), [0, 400])
+    np.testing.assert_array_equal(frame_rows(table, 0, frames[::-1] // 2), [20, 0])
+    assert frame_rows(table, 0, [0]).dtype == tf.float32
+    assert per_frame_table(None) is None and frame_rows(None, 0, [0]) is None
 
 
 def test_array_pairs_gap_video_and_swap():
