@@ -14,14 +14,17 @@ neighbouring viewpoints (elevation or azimuth step) of one object.
 
 Evaluation: qualitative in the paper (figures of the most stable landmarks).
 Here every keypoint's mean displacement between neighbouring test viewpoints
-is measured; `results.json` lists the keypoints from most to least stable
-(pictures need `keras_landmarks.visualization`, not drawn by this recipe).
+is measured; `results.json` ("stability") lists the keypoints from most to
+least stable, and `<run_dir>/<category>/most_stable_keypoints.png` shows one
+test object over neighbouring azimuths with only the most stable keypoints
+drawn, each in its own colour.
 """
 
 import dataclasses
 
 from keras_landmarks.data.smallnorb import CATEGORIES
 from keras_landmarks.data.smallnorb import smallnorb_pairs
+from keras_landmarks.data.smallnorb import smallnorb_viewpoints
 from keras_landmarks.training import recipe
 
 EXPECTED = (
@@ -47,6 +50,8 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     stability_split: str = "test"  # split whose pairs measure stability
     num_stability_pairs: int = 500  # pairs measured
+    num_shown_keypoints: int = 5  # most stable keypoints in the picture (our choice)
+    num_views: int = 6  # neighbouring azimuths in the picture (our choice)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
@@ -75,18 +80,24 @@ def main(argv=None):
                 config.image_size,
                 seed=config.seed + 1,
             )
+            views, azimuths = smallnorb_viewpoints(
+                config.data_dir,
+                config.stability_split,
+                category,
+                config.image_size,
+                config.num_views,
+            )
         result = recipe.run_recipe_from(
             config, pairs, run_dir=f"{config.run_dir}/{category}"
         )
-        order, distances = recipe.keypoint_stability(
-            result.model, held_out, config.num_stability_pairs
+        results[category] = recipe.report_stability(
+            result,
+            held_out,
+            config.num_stability_pairs,
+            views,
+            config.num_shown_keypoints,
+            titles=[f"azimuth {a}°" for a in azimuths],
         )
-        results[category] = {
-            "most_stable_first": [int(k) for k in order],
-            "mean_displacement_px": [float(distances[k]) for k in order],
-            "run": result.run_dir,
-        }
-        print(f"{category}: keypoints from most to least stable: {order.tolist()}")
     return results
 
 

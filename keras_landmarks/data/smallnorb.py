@@ -16,7 +16,8 @@ of 10 degrees), lighting (0..5). Images are taken from the left camera.
 
 A pair is an image and one of its viewpoint neighbours: same category,
 instance and lighting, with the elevation one step away (same azimuth) or the
-azimuth one step away (same elevation, wrapping around).
+azimuth one step away (same elevation, wrapping around). `smallnorb_viewpoints`
+gives a sweep of such neighbours of one object, for pictures.
 """
 
 from pathlib import Path
@@ -39,6 +40,7 @@ _FILES = {
 }
 CATEGORIES = ("animal", "human", "airplane", "truck", "car")
 NUM_AZIMUTHS = 18  # stored as 0, 2, ..., 34
+AZIMUTH_UNIT_DEGREES = 10  # a stored azimuth of 2 is 20 degrees
 NUM_ELEVATIONS = 9
 
 
@@ -119,6 +121,89 @@ def smallnorb_pairs(
         repeated to RGB) in [0, 255], "mask": ones `(h, w, 1)`}.
     """
     check_seed(seed)
+    left, categories, info = _read_split(root, split, category)
+    neighbours = viewpoint_neighbours(info, categories)
+    has_neighbour = (neighbours >= 0).any(axis=1)
+    size = image_size_pair(image_size) or left.shape[1:3]
+    num_images = int(has_neighbour.sum())
+    anchors = np.flatnonzero(has_neighbour)
+    num_pairs = num_images if num_pairs is None else int(num_pairs)
+    left_t = tf.constant(left)
+    anchors_t = tf.constant(anchors)
+    neighbours_t = tf.constant(neighbours)
+
+    def load(row):
+        return _to_rgb(tf.gather(left_t, row), size)
+
+    def to_pair(index):
+        anchor = tf.gather(anchors_t, index % num_images)
+        options = tf.gather(neighbours_t, anchor)
+        valid = tf.boolean_mask(options, options >= 0)
+        _, choice_seed = split_seed(element_seed(seed, index), 2)
+        pick = tf.random.stateless_uniform(
+            (), choice_seed, maxval=tf.shape(valid, tf.int64)[0], dtype=tf.int64
+        )
+        return {
+            "source": load(anchor),
+            "target": load(tf.gather(valid, pick)),
+            "mask": tf.ones((size[0], size[1], 1), tf.float32),
+        }
+
+    return tf.data.Dataset.range(num_pairs).map(
+        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
+    )
+
+
+def smallnorb_viewpoints(root, split="test", category=None, image_size=None, views=6):
+    """An azimuth sweep of one object: neighbouring viewpoints, for pictures.
+
+    The first image of the split (of `category`) fixes the instance, the
+    elevation and the lighting; the sweep is its azimuth and the next ones,
+    one step (20 degrees) apart and wrapping around, up to `views` images or
+    the first azimuth the files lack.
+
+    Args:
+        root, split, category, image_size: as in `smallnorb_pairs`.
+        views: int >= 2, default 6. Images in the sweep, at most.
+
+    Returns:
+        `(images, azimuths)`: float32 `(V, h, w, 3)` in [0, 255] (grey
+        repeated to RGB) and int `(V,)` azimuths in degrees.
+
+    Raises:
+        ValueError: `views` < 2, or the first image has no azimuth neighbour.
+    """
+    if not isinstance(views, (int, np.integer)) or views < 2:
+        raise ValueError(f"`views` must be an int >= 2. Received: views={views!r}")
+    left, categories, info = _read_split(root, split, category)
+    instance, elevation, azimuth, lighting = info[0]
+    same_object = (
+        (categories == categories[0])
+        & (info[:, 0] == instance)
+        & (info[:, 1] == elevation)
+        & (info[:, 3] == lighting)
+    )
+    row_of_step = {info[row, 2] // 2: row for row in np.flatnonzero(same_object)}
+    rows = []
+    for k in range(min(views, NUM_AZIMUTHS)):
+        step = (azimuth // 2 + k) % NUM_AZIMUTHS
+        if step not in row_of_step:
+            break
+        rows.append(row_of_step[step])
+    if len(rows) < 2:
+        raise ValueError(
+            f"The first {split} image in {root} has no azimuth neighbour "
+            f"(instance {instance}, elevation {elevation}, lighting {lighting})."
+        )
+    size = image_size_pair(image_size) or left.shape[1:3]
+    images = np.stack([_to_rgb(left[row], size).numpy() for row in rows])
+    azimuths = AZIMUTH_UNIT_DEGREES * info[rows, 2]
+    return images, azimuths
+
+
+def _read_split(root, split, category):
+    """`(left images (N, H, W) uint8, categories (N,), info (N, 4))` of a split,
+    only `category` (index or name) when not None."""
     if split not in _FILES:
         raise ValueError(f"`split` must be 'train' or 'test'. Received: {split!r}")
     if isinstance(category, str):
@@ -141,36 +226,10 @@ def smallnorb_pairs(
         rows = rows[categories == category]
     if rows.size == 0:
         raise ValueError(f"No image of category {category} in {root}.")
-    neighbours = viewpoint_neighbours(info[rows], categories[rows])
-    has_neighbour = (neighbours >= 0).any(axis=1)
-    left = np.ascontiguousarray(images[rows, 0])
-    size = image_size_pair(image_size) or left.shape[1:3]
-    num_images = int(has_neighbour.sum())
-    anchors = np.flatnonzero(has_neighbour)
-    num_pairs = num_images if num_pairs is None else int(num_pairs)
-    left_t = tf.constant(left)
-    anchors_t = tf.constant(anchors)
-    neighbours_t = tf.constant(neighbours)
+    return np.ascontiguousarray(images[rows, 0]), categories[rows], info[rows]
 
-    def load(row):
-        image = tf.cast(tf.gather(left_t, row), tf.float32)[..., None]
-        image = tf.image.grayscale_to_rgb(image)
-        return crop_and_resize(image, full_image_box(image), size)[0]
 
-    def to_pair(index):
-        anchor = tf.gather(anchors_t, index % num_images)
-        options = tf.gather(neighbours_t, anchor)
-        valid = tf.boolean_mask(options, options >= 0)
-        _, choice_seed = split_seed(element_seed(seed, index), 2)
-        pick = tf.random.stateless_uniform(
-            (), choice_seed, maxval=tf.shape(valid, tf.int64)[0], dtype=tf.int64
-        )
-        return {
-            "source": load(anchor),
-            "target": load(tf.gather(valid, pick)),
-            "mask": tf.ones((size[0], size[1], 1), tf.float32),
-        }
-
-    return tf.data.Dataset.range(num_pairs).map(
-        to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
-    )
+def _to_rgb(image, size):
+    """A `(H, W)` grey image as float32 `(size, 3)` RGB in [0, 255]."""
+    image = tf.image.grayscale_to_rgb(tf.cast(image, tf.float32)[..., None])
+    return crop_and_resize(image, full_image_box(image), size)[0]

@@ -46,6 +46,7 @@ from keras_landmarks.precision import announce_precision
 from keras_landmarks.training.job_steps import write_results
 from keras_landmarks.training.loop import train
 from keras_landmarks.visualization.drawing import save_png
+from keras_landmarks.visualization.stable_keypoints import stable_keypoints
 from keras_landmarks.visualization.swap_grid import swap_grid_from_arrays
 from keras_landmarks.visualization.swap_grid import swap_reconstructions
 
@@ -67,6 +68,8 @@ LOSSES = ("perceptual", "pixel_l1", "pixel_l2", "adversarial_l1", "adversarial_l
 BOTTLENECKS = ("keypoints", "dense")
 # `num_pairs` of a training stream: more pairs than any run takes.
 ENDLESS = 2**62
+# `report_stability`'s picture, in the run folder.
+STABILITY_PICTURE = "most_stable_keypoints.png"
 # Extra `model.compile` arguments for every recipe's model. The tests set
 # `{"run_eagerly": True}`: compiling a step costs more than two tiny steps.
 COMPILE_OPTIONS = {}
@@ -533,6 +536,13 @@ def run_recipe(
     return RecipeResult(model, results, run_dir)
 
 
+def add_results(result, **entries):
+    """Adds `entries` to a `RecipeResult`'s scores and rewrites `results.json`."""
+    result.results.update(entries)
+    write_results(result.run_dir, result.results)
+    return result
+
+
 def run_recipe_from(config, pairs, evaluations=(), model=None, **overrides):
     """`run_recipe` with the folder and the budget of the dataclass `config`.
 
@@ -746,6 +756,62 @@ def keypoint_stability(model, pairs, num_pairs):
     target = model.predict_keypoints(batch["target"])
     distances = np.linalg.norm(source - target, axis=-1).mean(axis=0)
     return np.argsort(distances), distances
+
+
+def report_stability(result, pairs, num_pairs, views, num_shown, titles=None):
+    """Ranks a trained run's keypoints by stability and pictures the best ones.
+
+    Measures `keypoint_stability` on `num_pairs` of `pairs`, draws the
+    `num_shown` most stable keypoints on `views` (`save_stable_keypoints`, to
+    `most_stable_keypoints.png` in the run folder) and adds both to the run's
+    `results.json` under "stability".
+
+    Args:
+        result: the `RecipeResult` of the run.
+        pairs: held-out pairs of neighbouring viewpoints.
+        num_pairs: int, pairs measured.
+        views: `(V, H, W, 3)` images of one object (e.g. an azimuth sweep).
+        num_shown: int, keypoints drawn.
+        titles: optional V strings above the views.
+
+    Returns:
+        The "stability" dict: "most_stable_first", "mean_displacement_px",
+        "picture".
+    """
+    order, distances = keypoint_stability(result.model, pairs, num_pairs)
+    picture = save_stable_keypoints(
+        result.model,
+        views,
+        order[:num_shown],
+        os.path.join(result.run_dir, STABILITY_PICTURE),
+        titles=titles,
+    )
+    stability = {
+        "most_stable_first": [int(k) for k in order],
+        "mean_displacement_px": [float(distances[k]) for k in order],
+        "picture": picture,
+    }
+    add_results(result, stability=stability)
+    print(f"Keypoints from most to least stable: {order.tolist()}; {picture}")
+    return stability
+
+
+def save_stable_keypoints(model, images, shown, path, titles=None):
+    """Writes `images` with only the keypoints `shown` drawn, as a PNG.
+
+    Args:
+        model: a trained `LandmarkModel`.
+        images: `(N, H, W, 3)` in [0, 255], e.g. neighbouring viewpoints.
+        shown: keypoint indices, e.g. the first few of `keypoint_stability`'s
+            order; each keeps its colour (`keras_landmarks.visualization`).
+        path: the PNG file.
+        titles: optional N strings above the panels.
+
+    Returns:
+        `path` as a string.
+    """
+    keypoints = model.predict_keypoints(np.asarray(images, "float32"))
+    return save_png(stable_keypoints(images, keypoints, shown, titles=titles), path)
 
 
 def write_swap_grid(model, images, run_dir):

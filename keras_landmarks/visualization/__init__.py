@@ -18,6 +18,7 @@ from keras_landmarks.visualization.model_pictures import training_preview
 from keras_landmarks.visualization.quadruplets import quadruplets
 from keras_landmarks.visualization.regression_comparison import regression_comparison
 from keras_landmarks.visualization.sample_efficiency_plot import sample_efficiency_plot
+from keras_landmarks.visualization.stable_keypoints import stable_keypoints
 from keras_landmarks.visualization.swap_grid import swap_grid
 from keras_landmarks.visualization.swap_grid import swap_grid_from_arrays
 
@@ -32,6 +33,7 @@ __all__ = [
     "regression_comparison",
     "sample_efficiency_plot",
     "save_png",
+    "stable_keypoints",
     "swap_grid",
     "swap_grid_from_arrays",
     "training_preview",

@@ -3,6 +3,7 @@ import pytest
 
 from keras_landmarks.data.smallnorb import read_norb_file
 from keras_landmarks.data.smallnorb import smallnorb_pairs
+from keras_landmarks.data.smallnorb import smallnorb_viewpoints
 from keras_landmarks.data.smallnorb import viewpoint_neighbours
 
 TRAIN = "smallnorb-5x46789x9x18x6x2x96x96-training-{}.mat"
@@ -55,6 +56,18 @@ def test_pairs_are_neighbouring_viewpoints(tmp_path):
         (ea, sa), (eb, sb) = divmod(a, 18), divmod(b, 18)
         azimuth_steps = min((sa - sb) % 18, (sb - sa) % 18)
         assert abs(ea - eb) + azimuth_steps == 1
+
+
+def test_viewpoints_sweep_the_azimuth_of_the_first_object(tmp_path):
+    root = _smallnorb(tmp_path)
+    images, azimuths = smallnorb_viewpoints(root, "train", "airplane", 32, views=4)
+    assert images.shape == (4, 32, 32, 3) and images.dtype == np.float32
+    np.testing.assert_array_equal(images[:, 0, 0, 0], [0, 1, 2, 3])  # steps 0-3
+    np.testing.assert_array_equal(azimuths, [0, 20, 40, 60])
+    _, all_round = smallnorb_viewpoints(root, "train", views=30)
+    assert len(all_round) == 18  # one full turn, no repeats
+    with pytest.raises(ValueError, match="views=1"):
+        smallnorb_viewpoints(root, "train", views=1)
 
 
 def test_missing_files_and_bad_category(tmp_path):

@@ -5,8 +5,11 @@ import json
 import keras
 import numpy as np
 import pytest
+from PIL import Image
 
 from keras_landmarks.training.recipe import RecipeError
+from keras_landmarks.visualization.drawing import GUTTER
+from keras_landmarks.visualization.drawing import TITLE_HEIGHT
 from recipes import ablation
 from recipes import aflw
 from recipes import bbcpose
@@ -165,12 +168,20 @@ def test_smallnorb_one_detector_per_category(tmp_path):
             "--categories=airplane",
             "--stability_split=train",
             "--num_stability_pairs=4",
+            "--num_views=3",
+            "--num_shown_keypoints=2",
             *TINY,
             *PIXEL,
         ]
     )
+    run = tmp_path / "run" / "airplane"
     assert sorted(results["airplane"]["most_stable_first"]) == [0, 1, 2, 3]
-    assert (tmp_path / "run" / "airplane" / "model.keras").is_file()
+    assert _results(run)["stability"] == results["airplane"]
+    assert (run / "model.keras").is_file()
+    # Three neighbouring azimuths, 32 px enlarged to 128, titles above.
+    with Image.open(run / "most_stable_keypoints.png") as picture:
+        assert picture.format == "PNG" and picture.mode == "RGB"
+        assert picture.size == (3 * 128 + 2 * GUTTER, TITLE_HEIGHT + 128)
 
 
 def test_svhn_writes_the_swap_grid(tmp_path):
