@@ -66,8 +66,6 @@ def training_pairs(spec, image_size, seed=0):
     if kind == "videos" and path:
         return video_folder_pairs(path, image_size, seed=seed, num_pairs=ENDLESS)
     if kind == "frames" and path:
-        return frame_pairs_from_folders(
-            path, image_size, seed=seed, num_pairs=ENDLESS
-        )
+        return frame_pairs_from_folders(path, image_size, seed=seed, num_pairs=ENDLESS)
     choices = "\n".join(f"  {name:18s} {text}" for name, text in SPECS.items())
     raise ValueError(f"Unknown data spec {spec!r}. Expected one of:\n{choices}")

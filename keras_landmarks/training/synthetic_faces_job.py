@@ -1,13 +1,11 @@
 """The main job: train on synthetic faces, evaluate like the paper, draw pictures."""
 
 import dataclasses
-import json
 import logging
 import os
 import time
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
@@ -18,9 +16,11 @@ from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import CPU_IMAGE_SIZE
-from keras_landmarks.models.presets import cpu_model
-from keras_landmarks.models.presets import cpu_optimizer
-from keras_landmarks.training.loop import train
+from keras_landmarks.training.job_steps import predict_keypoints
+from keras_landmarks.training.job_steps import seeded_cpu_model
+from keras_landmarks.training.job_steps import timed_train
+from keras_landmarks.training.job_steps import untrained_keypoints
+from keras_landmarks.training.job_steps import write_results
 
 logger = logging.getLogger(__name__)
 
@@ -102,19 +102,8 @@ def run_synthetic_faces(
     test_images = test_images.astype("float32")
 
     if model is None:
-        keras.utils.set_random_seed(seed)
-        model = cpu_model(num_keypoints, image_size=image_size)
-        model.compile(optimizer=cpu_optimizer())
-    untrained_path = os.path.join(run_dir, "untrained_keypoints.npz")
-    if os.path.exists(untrained_path):  # resumed run: the init is gone
-        saved = np.load(untrained_path)
-        untrained = (saved["regression"], saved["test"])
-    else:
-        untrained = (
-            model.predict_keypoints(regression_images),
-            model.predict_keypoints(test_images),
-        )
-        np.savez(untrained_path, regression=untrained[0], test=untrained[1])
+        model = seeded_cpu_model(num_keypoints, image_size, seed)
+    untrained = untrained_keypoints(model, run_dir, regression_images, test_images)
 
     print("[2/4] Training on thin-plate-spline pairs")
     images = (
@@ -124,8 +113,7 @@ def run_synthetic_faces(
         .map(lambda image: tf.cast(image, tf.float32))
     )
     pairs = tps_pairs(images, seed=seed)
-    start = time.perf_counter()
-    train(
+    run = timed_train(
         model,
         pairs,
         run_dir,
@@ -134,14 +122,9 @@ def run_synthetic_faces(
         batch_size=batch_size,
         verbose=verbose,
     )
-    train_seconds = time.perf_counter() - start
-    done_steps = int(keras.ops.convert_to_numpy(model.optimizer.iterations))
 
     print("[3/4] Evaluating (the paper's protocol)")
-    trained = (
-        model.predict_keypoints(regression_images),
-        model.predict_keypoints(test_images),
-    )
+    trained = predict_keypoints(model, regression_images, test_images)
     results = evaluate_landmarks(
         trained[0],
         regression_landmarks,
@@ -159,9 +142,7 @@ def run_synthetic_faces(
         untrained[0], regression_landmarks, untrained[1], test_landmarks, seed=seed
     )
     summary = {
-        "backend": keras.backend.backend(),
-        "steps": done_steps,
-        "train_seconds_this_process": train_seconds,
+        **run.summary(),
         "image_size": image_size,
         "num_keypoints": num_keypoints,
         "batch_size": batch_size,
@@ -174,8 +155,7 @@ def run_synthetic_faces(
             "untrained_std": [float(v) for v in untrained_curve.std],
         },
     }
-    with open(os.path.join(run_dir, "results.json"), "w") as f:
-        json.dump(summary, f, indent=2)
+    write_results(run_dir, summary)
 
     print("[4/4] Writing pictures")
     _write_pictures(
@@ -192,7 +172,11 @@ def run_synthetic_faces(
     )
     print(table)
     return JobResult(
-        table, dict(summary["errors_percent_iod"]), done_steps, train_seconds, run_dir
+        table,
+        dict(summary["errors_percent_iod"]),
+        run.steps,
+        run.train_seconds,
+        run_dir,
     )
 
 
