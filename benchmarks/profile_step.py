@@ -1,0 +1,204 @@
+"""Where the training step's time goes: the frozen VGG against the trainable nets.
+
+For the active Keras backend and one compile mode, this times, after warm-up:
+
+- the full training step of the paper configuration (128x128, K = 10, batch 8,
+  random-weight VGG up to conv5_2): `train_on_batch`;
+- the same step with the perceptual loss replaced by pixel L2 (no VGG at all),
+  so the trainable networks alone;
+- the VGG feature extractor's forward pass on one batch (what the target pass
+  costs, and a lower bound of the reconstruction's forward pass);
+
+and sets each against its analytic FLOP count (`keras_landmarks.models.flops`)
+to give GFLOP/s per part. The VGG's share of the step is the difference of the
+first two timings. On PyTorch, `--op-table` also prints the `torch.profiler`
+table of the operators with the most self CPU time over a few full steps.
+
+    KERAS_BACKEND=tensorflow python benchmarks/profile_step.py
+    KERAS_BACKEND=torch python benchmarks/profile_step.py --op-table
+
+Every number printed is measured in this run; compare ratios within one run.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import warnings
+
+import keras
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from train_step import PAPER_BENCHMARK_BATCH_SIZE  # noqa: E402
+from train_step import backend_modes  # noqa: E402
+from train_step import machine_info  # noqa: E402
+from train_step import random_batch  # noqa: E402
+
+from keras_landmarks.losses.perceptual_loss import PerceptualLoss  # noqa: E402
+from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning  # noqa: E402
+from keras_landmarks.models.flops import landmark_step_flops  # noqa: E402
+from keras_landmarks.models.landmark_model import REFERENCE_IMAGE_SIZE  # noqa: E402
+from keras_landmarks.models.presets import make_reconstruction_loss  # noqa: E402
+from keras_landmarks.models.presets import paper_model  # noqa: E402
+
+
+def _median_seconds(fn, warmup, steps):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _model(loss, jit_compile, image_size):
+    keras.backend.clear_session()
+    model = paper_model(10, reconstruction_loss=loss, image_size=image_size)
+    model.compile(optimizer="reference", jit_compile=jit_compile)
+    return model
+
+
+def _perceptual_loss(vgg):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RandomLossNetworkWarning)
+        return PerceptualLoss(network=vgg, weights=None, name="reconstruction_loss")
+
+
+def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg):
+    """Timings and FLOPs of the step's parts; returns a list of row dicts."""
+    batch = {
+        k: keras.ops.convert_to_tensor(v)
+        for k, v in random_batch(batch_size, image_size).items()
+    }
+    rows = []
+
+    model = _model(_perceptual_loss(vgg), jit_compile, image_size)
+    flops = landmark_step_flops(model, batch_size)
+    full = _median_seconds(lambda: model.train_on_batch(batch), warmup + 1, steps)
+    rows.append(("full step", full, flops["total"]))
+
+    features = model.reconstruction_loss.network
+    target = batch["target"]
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        forward = tf.function(features, jit_compile=jit_compile)
+    elif keras.backend.backend() == "jax":
+        import jax
+
+        forward_jit = jax.jit(lambda t, n, x: features.stateless_call(t, n, x)[0])
+        trainable = [v.value for v in features.trainable_variables]
+        non_trainable = [v.value for v in features.non_trainable_variables]
+
+        def forward(x):
+            return forward_jit(trainable, non_trainable, x)
+    else:
+        import torch
+
+        def forward(x):
+            with torch.no_grad():
+                return features(x)
+
+    def vgg_forward():
+        out = forward(target)
+        keras.ops.convert_to_numpy(keras.tree.flatten(out)[-1])
+
+    vgg_seconds = _median_seconds(vgg_forward, warmup + 1, steps)
+    loss_forward = flops["loss_network"]["forward"] // 2  # one of its two passes
+    rows.append(("VGG forward, one batch", vgg_seconds, loss_forward))
+
+    pixel = _model(make_reconstruction_loss("pixel_l2"), jit_compile, image_size)
+    trainable_flops = sum(flops["trainable"].values())
+    no_vgg = _median_seconds(lambda: pixel.train_on_batch(batch), warmup + 1, steps)
+    rows.append(("step without VGG (trainable nets)", no_vgg, trainable_flops))
+    vgg_flops = sum(flops["loss_network"].values())
+    rows.append(("VGG share (full - without)", full - no_vgg, vgg_flops))
+    return [
+        {
+            "mode": mode,
+            "part": name,
+            "seconds": seconds,
+            "gflop": count / 1e9,
+            "gflops_per_s": count / seconds / 1e9 if seconds > 0 else float("nan"),
+            "share_of_step": seconds / full,
+        }
+        for name, seconds, count in rows
+    ]
+
+
+def torch_op_table(image_size, batch_size, vgg, steps, limit=15):
+    """`torch.profiler` table of the full step's operators by self CPU time."""
+    import torch
+
+    model = _model(_perceptual_loss(vgg), False, image_size)
+    batch = {
+        k: keras.ops.convert_to_tensor(v)
+        for k, v in random_batch(batch_size, image_size).items()
+    }
+    model.train_on_batch(batch)
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as p:
+        for _ in range(steps):
+            model.train_on_batch(batch)
+    return p.key_averages().table(sort_by="self_cpu_time_total", row_limit=limit)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mode", default=None, help="one of the backend's modes")
+    parser.add_argument("--image-size", type=int, default=REFERENCE_IMAGE_SIZE)
+    parser.add_argument("--batch", type=int, default=PAPER_BENCHMARK_BATCH_SIZE)
+    parser.add_argument("--steps", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--vgg", default="vgg19", choices=("vgg16", "vgg19"))
+    parser.add_argument("--op-table", action="store_true", help="PyTorch only")
+    parser.add_argument("--json", default=None)
+    args = parser.parse_args(argv)
+    modes = backend_modes(keras.backend.backend())
+    mode = args.mode or next(iter(modes))
+    if mode not in modes:
+        parser.error(f"--mode must be one of {sorted(modes)}. Received: {mode!r}")
+    if args.op_table and keras.backend.backend() != "torch":
+        parser.error("--op-table needs KERAS_BACKEND=torch")
+    machine = machine_info()
+    rows = profile(
+        mode,
+        modes[mode],
+        args.image_size,
+        args.batch,
+        args.warmup,
+        args.steps,
+        args.vgg,
+    )
+    machine["load_average_end"] = list(os.getloadavg())
+    print(
+        f"backend {keras.backend.backend()}, mode {mode}, CPU {machine['cpu_model']}, "
+        f"load {machine['load_average_start'][0]:.1f} -> "
+        f"{machine['load_average_end'][0]:.1f}"
+    )
+    print(f"{'part':<36} {'seconds':>8} {'GFLOP':>8} {'GFLOP/s':>8} {'of step':>8}")
+    for row in rows:
+        print(
+            f"{row['part']:<36} {row['seconds']:>8.3f} {row['gflop']:>8.1f} "
+            f"{row['gflops_per_s']:>8.1f} {row['share_of_step']:>8.1%}"
+        )
+    result = {"backend": keras.backend.backend(), "machine": machine, "rows": rows}
+    if args.op_table:
+        table = torch_op_table(args.image_size, args.batch, args.vgg, args.steps)
+        print(table)
+        result["torch_op_table"] = table
+    print(json.dumps(result, default=float))
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2, default=float)
+    return result
+
+
+if __name__ == "__main__":
+    np.set_printoptions(precision=3)
+    main()
