@@ -1,0 +1,59 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "profile_step.py"
+PARTS = [
+    "full step",
+    "VGG forward, one batch",
+    "step without VGG (trainable nets)",
+    "VGG share (full - without)",
+]
+
+
+@pytest.mark.slow
+def test_tiny_profile_writes_json(tmp_path):
+    out = tmp_path / "profile.json"
+    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+    command = [sys.executable, str(SCRIPT), "--image-size", "32", "--batch", "2"]
+    command += ["--steps", "1", "--warmup", "0", "--json", str(out)]
+    if backend == "torch":
+        command.append("--op-table")
+    completed = subprocess.run(
+        command,
+        env=dict(os.environ, KERAS_BACKEND=backend),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert result["backend"] == backend
+    rows = {row["part"]: row for row in result["rows"]}
+    assert list(rows) == PARTS
+    for name in PARTS[:3]:
+        assert rows[name]["seconds"] > 0 and rows[name]["gflop"] > 0
+    assert rows["full step"]["share_of_step"] == 1.0
+    # The VGG's FLOPs: two forward passes and one input gradient of the same
+    # network, so more than the one forward pass timed alone.
+    assert rows["VGG share (full - without)"]["gflop"] > rows[PARTS[1]]["gflop"]
+    if backend == "torch":
+        assert "aten::" in result["torch_op_table"]
+    assert "GFLOP/s" in completed.stdout
+
+
+def test_op_table_needs_torch():
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
+        pytest.skip("the error is for the other backends")
+    completed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--op-table"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 2
+    assert "--op-table needs KERAS_BACKEND=torch" in completed.stderr
