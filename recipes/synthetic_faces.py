@@ -38,6 +38,7 @@ class Config:
     num_regression: int = 1000  # faces the regressor is fitted on
     num_test: int = 500  # held-out test faces
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
+    framing: str = "loose"  # pose spread: "loose" or "aligned" (tight crops)
     seed: int = 0  # faces, warps and initialisation
 
 

@@ -109,6 +109,14 @@ def build_parser():
     demo.add_argument("--steps", type=_positive_int, help="stop after this many steps")
     demo.add_argument("--num-keypoints", type=_positive_int, default=10, help="K (10)")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument(
+        "--framing",
+        choices=("loose", "aligned"),
+        default="loose",
+        help="pose spread of the faces (loose): rotation +-20, shift +-9 %%, small "
+        "faces; aligned: tight crops, rotation +-15, shift +-6 %%. The mean-shape "
+        "baseline depends on it: compare errors as fractions of it",
+    )
     _add_precision(demo)
 
     train = commands.add_parser(

@@ -26,6 +26,7 @@ def demo(args):
         steps=args.steps,
         num_keypoints=args.num_keypoints,
         seed=args.seed,
+        framing=args.framing,
     )
     print(f"\nTrained {result.steps} steps. Pictures and results.json: {args.out}")
 

@@ -44,6 +44,8 @@ LOOSE_FRAMING = dict(
     max_shift=0.09,
     eye_height=0.45,
 )
+# `make_faces(**FRAMINGS[name])`.
+FRAMINGS = {"aligned": ALIGNED_FRAMING, "loose": LOOSE_FRAMING}
 
 # Depth of the features in front of the head's vertical axis, in inter-ocular
 # units: yaw moves a feature sideways by depth * sin(yaw).

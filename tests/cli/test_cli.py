@@ -62,6 +62,7 @@ def test_console_script_is_installed():
         (["detect", "/no/such/file.png"], "no such file"),
         (["demo", "--steps", "0"], ">= 1"),
         (["demo", "--precision", "fp8"], "invalid choice: 'fp8'"),
+        (["demo", "--framing", "tilted"], "invalid choice: 'tilted'"),
         (["export", "--model", "/nope.keras", "--out", "x"], "no such file"),
     ],
 )
