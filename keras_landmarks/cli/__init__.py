@@ -96,7 +96,7 @@ def build_parser():
         description="The README's main job: draws synthetic faces with 5 known "
         "landmarks, trains the CPU configuration on thin-plate-spline pairs for "
         "--minutes, then fits the paper's linear regressor from the K keypoints "
-        "to the landmarks and prints the error in %% of the inter-ocular "
+        "to the landmarks and prints the error in % of the inter-ocular "
         "distance next to two baselines (mean shape; untrained detector). "
         "Pictures and results.json go to --out. Re-running with the same --out "
         "resumes an interrupted run.",
