@@ -154,11 +154,12 @@ def measure_matmul(modes, sizes, repeats):
     backend = keras.backend.backend()
     rng = np.random.default_rng(0)
     rows = []
+    probe = (MATMUL_PROBE_SIZE,) if min(sizes) > MATMUL_PROBE_SIZE else ()
+    sizes = probe + tuple(sizes)
     for mode, jit_compile in modes.items():
         matmul, sync = compiled_matmul(backend, jit_compile)
         for dtype in ("float32", "bfloat16"):
-            probe = (MATMUL_PROBE_SIZE,) if min(sizes) > MATMUL_PROBE_SIZE else ()
-            for n in probe + tuple(sizes):
+            for i, n in enumerate(sizes):
                 a = keras.ops.cast(rng.standard_normal((n, n), "float32"), dtype)
                 b = keras.ops.cast(rng.standard_normal((n, n), "float32"), dtype)
 
@@ -179,10 +180,10 @@ def measure_matmul(modes, sizes, repeats):
                 )
                 # Skip the larger sizes when the next one would take too long
                 # (cubic in n): emulated bfloat16 runs at about 1 GFLOP/s.
-                sizes_left = [m for m in probe + tuple(sizes) if m > n]
+                following = sizes[i + 1 : i + 2]
                 if seconds > MATMUL_SLOW_SECONDS or (
-                    sizes_left
-                    and seconds * (sizes_left[0] / n) ** 3 > 8 * MATMUL_SLOW_SECONDS
+                    following
+                    and seconds * (following[0] / n) ** 3 > 8 * MATMUL_SLOW_SECONDS
                 ):
                     break
     return rows

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.benchmarks import run_benchmark
+
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "profile_step.py"
 PARTS = [
     "full step",
@@ -18,19 +20,11 @@ PARTS = [
 @pytest.mark.slow
 def test_tiny_profile_writes_json(tmp_path):
     out = tmp_path / "profile.json"
-    backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    command = [sys.executable, str(SCRIPT), "--image-size", "32", "--batch", "2"]
-    command += ["--steps", "1", "--warmup", "0", "--json", str(out)]
-    if backend == "torch":
-        command.append("--op-table")
-    completed = subprocess.run(
-        command,
-        env=dict(os.environ, KERAS_BACKEND=backend),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert completed.returncode == 0, completed.stderr[-3000:]
+    arguments = ["--image-size", "32", "--batch", "2", "--steps", "1", "--warmup", "0"]
+    arguments += ["--json", str(out)]
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
+        arguments.append("--op-table")
+    backend, completed = run_benchmark(SCRIPT, arguments)
     result = json.loads(out.read_text())
     assert result["backend"] == backend
     rows = {row["part"]: row for row in result["rows"]}

@@ -1,10 +1,10 @@
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.benchmarks import run_benchmark
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "train_step.py"
 # One compile mode per backend keeps the run short (XLA compiles take longest);
@@ -29,33 +29,26 @@ STEP_KEYS = {
 def test_quick_run_writes_json(tmp_path):
     out = tmp_path / "result.json"
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    command = [
-        sys.executable,
-        str(SCRIPT),
-        "--quick",
-        "--configs",
-        "cpu",
-        "--precisions",
-        "float32",
-        "--modes",
-        FIRST_MODE[backend],
-        "--steps",
-        "1",
-        "--warmup",
-        "0",
-        "--matmul-sizes",
-        "64",
-        "--json",
-        str(out),
-    ]
-    completed = subprocess.run(
-        command,
-        env=dict(os.environ, KERAS_BACKEND=backend),
-        capture_output=True,
-        text=True,
-        timeout=600,
+    _, completed = run_benchmark(
+        SCRIPT,
+        [
+            "--quick",
+            "--configs",
+            "cpu",
+            "--precisions",
+            "float32",
+            "--modes",
+            FIRST_MODE[backend],
+            "--steps",
+            "1",
+            "--warmup",
+            "0",
+            "--matmul-sizes",
+            "64",
+            "--json",
+            str(out),
+        ],
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
     result = json.loads(out.read_text())
     assert result["backend"] == backend
     assert result["failures"] == []
