@@ -30,7 +30,7 @@ class Config:
     minutes: float = 10.0  # training time budget
     steps: int | None = None  # optional step budget (whichever ends first)
     num_keypoints: int = 10  # K
-    image_size: int = 64  # CPU preset
+    image_size: int = 48  # the demo's size: CPU preset networks on 48x48 faces
     architecture: str = "cpu"  # "cpu" preset or "tiny" (tests)
     loss: str = "pixel_l2"  # CPU preset: pixel L2 (perceptual costs most of a CPU step)
     batch_size: int = 16  # CPU preset
@@ -39,6 +39,7 @@ class Config:
     num_test: int = 500  # held-out test faces
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     framing: str = "loose"  # pose spread: "loose" or "aligned" (tight crops)
+    clutter: float = 0.5  # background clutter contrast, 0 (plain) to 1 (full)
     seed: int = 0  # faces, warps and initialisation
 
 

@@ -1,7 +1,17 @@
+import gc
 import os
 
 import keras
 import pytest
+
+
+def pytest_collection_finish(session):
+    # Every test starts with `clear_session`, which runs a full garbage
+    # collection. Freezing what the imports made (the backend, the test
+    # modules: millions of long-lived objects) limits each collection to the
+    # objects the tests make: about 0.4 s less per test.
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_report_header(config):

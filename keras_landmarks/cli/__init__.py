@@ -58,6 +58,26 @@ def _positive_float(text):
     return value
 
 
+def _unit_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {value}")
+    return value
+
+
+def _demo_image_size(text):
+    # The CPU networks downsample by 4 and upsample back.
+    value = _positive_int(text)
+    if value < 16 or value % 4:
+        raise argparse.ArgumentTypeError(
+            f"expected a multiple of 4 that is >= 16, got {value}"
+        )
+    return value
+
+
 def _existing_path(text):
     if not os.path.exists(text):
         raise argparse.ArgumentTypeError(f"no such file or folder: {text}")
@@ -116,6 +136,16 @@ def build_parser():
         help="pose spread of the faces (loose): rotation +-20, shift +-9 %%, small "
         "faces; aligned: tight crops, rotation +-15, shift +-6 %%. The mean-shape "
         "baseline depends on it: compare errors as fractions of it",
+    )
+    demo.add_argument(
+        "--clutter",
+        type=_unit_float,
+        help="contrast of the background clutter, 0 (plain) to 1 (full) (0.5)",
+    )
+    demo.add_argument(
+        "--image-size",
+        type=_demo_image_size,
+        help="side of the square faces in pixels, a multiple of 4 (48)",
     )
     _add_precision(demo)
 

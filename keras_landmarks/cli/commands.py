@@ -20,6 +20,8 @@ def demo(args):
     from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
 
     announce_precision(args.precision)
+    # Options left out keep the job's defaults (DEMO_IMAGE_SIZE, DEFAULT_CLUTTER).
+    given = {"clutter": args.clutter, "image_size": args.image_size}
     result = run_synthetic_faces(
         args.out,
         minutes=args.minutes,
@@ -27,6 +29,7 @@ def demo(args):
         num_keypoints=args.num_keypoints,
         seed=args.seed,
         framing=args.framing,
+        **{name: value for name, value in given.items() if value is not None},
     )
     print(f"\nTrained {result.steps} steps. Pictures and results.json: {args.out}")
 

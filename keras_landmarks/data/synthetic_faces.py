@@ -328,14 +328,18 @@ class _FaceParameters:
 
 
 def _draw_background(rng, rgb, clutter):
-    """Fills `rgb` `(3, B, H, W)` with a smooth colour field and clutter."""
+    """Fills `rgb` `(3, B, H, W)` with a smooth colour field and clutter.
+
+    `clutter` in [0, 1] scales the colour field's variation and the shapes'
+    opacity; 0 gives a plain colour.
+    """
     _, batch, height, width = rgb.shape
     base = _muted_colours(rng, (3, batch), axis=0)
-    if not clutter:
+    if clutter == 0:
         rgb[...] = base[:, :, None, None]
         return
     # Low-frequency colour field: a random 4x4 grid, bilinearly upsampled.
-    grid = base[:, :, None, None] + rng.uniform(-0.25, 0.25, (3, batch, 4, 4))
+    grid = base[:, :, None, None] + clutter * rng.uniform(-0.25, 0.25, (3, batch, 4, 4))
     rows = _interpolation_matrix(height, 4)
     columns = _interpolation_matrix(width, 4)
     rgb[...] = rows @ grid.astype(np.float32) @ columns.T
@@ -360,7 +364,7 @@ def _draw_background(rng, rgb, clutter):
         qy = np.abs(dy) - _col(half[:, 1] - rounding)
         distance = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0))
         distance += np.minimum(np.maximum(qx, qy), 0) - _col(rounding)
-        alpha = _coverage(distance, 1.0) * _col(present)
+        alpha = _coverage(distance, 1.0) * _col(clutter * present)
         colour = _rgb(colour)
         if index < _STRIPED_SHAPES:
             period = rng.uniform(0.03, 0.1, batch) * size
@@ -604,8 +608,10 @@ def make_faces(
         eye_height: float, default 0.40. Mean height of the eye midpoint as a
             fraction of `size` (it is centred horizontally).
         max_yaw: float, default 15. Out-of-plane turn range in degrees.
-        clutter: bool, default True. Textured background with random shapes;
-            False gives a plain random colour.
+        clutter: bool or float in [0, 1], default True (1.0). Strength of the
+            background: a colour field with random shapes, some striped. A
+            fraction scales the field's variation and the shapes' opacity
+            (same shapes, less contrast); False (0) gives a plain colour.
         lighting: bool, default True. Random brightness, colour cast and light
             gradient over the whole image.
         noise: float, default 0.02. Standard deviation of uniform pixel noise
@@ -636,9 +642,11 @@ def make_faces(
     )
     max_yaw = _check_number("max_yaw", max_yaw, 0.0, 45.0)
     noise = _check_number("noise", noise, 0.0, 1.0)
-    for name, value in (("clutter", clutter), ("lighting", lighting)):
-        if not isinstance(value, bool):
-            raise ValueError(f"`{name}` must be a bool. Received: {name}={value!r}")
+    if not isinstance(lighting, bool):
+        raise ValueError(f"`lighting` must be a bool. Received: lighting={lighting!r}")
+    if isinstance(clutter, bool):
+        clutter = float(clutter)
+    clutter = _check_number("clutter", clutter, 0.0, 1.0)
 
     rng = np.random.default_rng(seed)
     params = _FaceParameters(rng, num_images, size, framing, max_yaw)

@@ -63,6 +63,10 @@ def test_console_script_is_installed():
         (["demo", "--steps", "0"], ">= 1"),
         (["demo", "--precision", "fp8"], "invalid choice: 'fp8'"),
         (["demo", "--framing", "tilted"], "invalid choice: 'tilted'"),
+        (["demo", "--clutter", "2"], "in [0, 1], got 2.0"),
+        (["demo", "--clutter", "lots"], "expected a number, got 'lots'"),
+        (["demo", "--image-size", "50"], "multiple of 4 that is >= 16, got 50"),
+        (["demo", "--image-size", "12"], "got 12"),
         (["export", "--model", "/nope.keras", "--out", "x"], "no such file"),
     ],
 )
@@ -71,6 +75,27 @@ def test_bad_arguments_are_explained(argv, message, capsys):
         build_parser().parse_args(argv)
     assert exit_info.value.code == 2
     assert message in capsys.readouterr().err
+
+
+def test_demo_passes_its_options_to_the_job(tmp_path, monkeypatch, capsys):
+    from keras_landmarks.training import synthetic_faces_job
+
+    calls = []
+
+    def fake_job(run_dir, **kwargs):
+        calls.append((run_dir, kwargs))
+        return synthetic_faces_job.JobResult("", {}, 3, 1.0, run_dir)
+
+    monkeypatch.setattr(synthetic_faces_job, "run_synthetic_faces", fake_job)
+    argv = ["demo", "--out", str(tmp_path), "--steps", "3", "--clutter", "0.25"]
+    assert main([*argv, "--image-size", "32", "--framing", "aligned"]) == 0
+    ((run_dir, kwargs),) = calls
+    assert run_dir == str(tmp_path)
+    assert kwargs["steps"] == 3 and kwargs["clutter"] == 0.25
+    assert kwargs["image_size"] == 32 and kwargs["framing"] == "aligned"
+    assert "Trained 3 steps" in capsys.readouterr().out
+    main(["demo", "--out", str(tmp_path), "--steps", "3"])
+    assert "clutter" not in calls[1][1] and "image_size" not in calls[1][1]
 
 
 def test_unknown_data_spec_lists_the_choices(tmp_path, capsys):

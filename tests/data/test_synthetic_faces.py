@@ -125,6 +125,25 @@ def test_noise_and_clutter_change_the_image():
     assert not np.array_equal(clean, noisy)
 
 
+def test_clutter_strength_scales_the_background_contrast():
+    kwargs = dict(
+        num_images=6, size=32, seed=5, lighting=False, noise=0.0, **LOOSE_FRAMING
+    )
+    full, landmarks = make_faces(clutter=True, **kwargs)
+    np.testing.assert_array_equal(full, make_faces(clutter=1.0, **kwargs)[0])
+    half, half_landmarks = make_faces(clutter=0.5, **kwargs)
+    plain, _ = make_faces(clutter=0.0, **kwargs)
+    np.testing.assert_allclose(landmarks, half_landmarks)
+
+    def corner_spread(images):
+        # Background only: the top corners are never covered by the face.
+        corners = np.concatenate([images[:, :6, :6], images[:, :6, -6:]], axis=2)
+        return luminance(corners).std(axis=(1, 2)).mean()
+
+    assert corner_spread(plain) < 1e-6
+    assert 0.2 * corner_spread(full) < corner_spread(half) < 0.8 * corner_spread(full)
+
+
 BAD_ARGUMENTS = [
     (dict(num_images=0), "num_images"),
     (dict(num_images=2.0), "num_images"),
@@ -136,6 +155,7 @@ BAD_ARGUMENTS = [
     (dict(num_images=1, max_yaw=60.0), "max_yaw"),
     (dict(num_images=1, noise=-0.1), "noise"),
     (dict(num_images=1, clutter="yes"), "clutter"),
+    (dict(num_images=1, clutter=1.5), "clutter=1.5"),
 ]
 
 

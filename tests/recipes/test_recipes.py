@@ -212,13 +212,15 @@ def test_synthetic_faces(tmp_path):
     )
     assert result.steps == 2 and "trained detector" in result.errors
     saved = json.loads((tmp_path / "results.json").read_text())
-    assert saved["framing"] == "loose"
+    assert saved["framing"] == "loose" and saved["clutter"] == 0.5
 
 
 def test_synthetic_faces_framing(tmp_path):
     common = [f"--run_dir={tmp_path}", "--num_train=8", "--num_regression=6"]
     with pytest.raises(ValueError, match="framing='tilted'"):
         synthetic_faces.main([*common, "--num_test=4", "--framing=tilted", *TINY])
+    with pytest.raises(ValueError, match="clutter=1.5"):
+        synthetic_faces.main([*common, "--num_test=4", "--clutter=1.5", *TINY])
 
 
 def test_synthetic_figures(tmp_path):
