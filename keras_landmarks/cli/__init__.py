@@ -48,21 +48,22 @@ def _positive_int(text):
     return value
 
 
-def _positive_float(text):
+def _number(text):
     try:
-        value = float(text)
+        return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def _positive_float(text):
+    value = _number(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {value}")
     return value
 
 
 def _unit_float(text):
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    value = _number(text)
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {value}")
     return value
@@ -112,7 +113,7 @@ def build_parser():
 
     demo = commands.add_parser(
         "demo",
-        help="train on synthetic faces, evaluate, write pictures (about 12 min)",
+        help="train on synthetic faces, evaluate, write pictures (about 11 min)",
         description="The README's main job: draws synthetic faces with 5 known "
         "landmarks, trains the CPU configuration on thin-plate-spline pairs for "
         "--minutes, then fits the paper's linear regressor from the K keypoints "
