@@ -33,6 +33,9 @@ logger = logging.getLogger("keras_landmarks.data")
 # Paper, Human3.6M: the two frames are 3 to 30 frames apart.
 MIN_GAP = 3
 MAX_GAP = 30
+# `num_pairs` of a training stream: more pairs than any run takes (pairs are
+# drawn lazily, so the size costs nothing).
+ENDLESS = np.iinfo(np.int64).max
 
 
 def check_gaps(min_gap, max_gap):

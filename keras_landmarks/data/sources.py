@@ -1,8 +1,8 @@
 """Training pairs from a short text spec, for the command line and recipes."""
 
-import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
 from keras_landmarks.data.frame_pairs import frame_pairs_from_folders
 from keras_landmarks.data.image_folder import image_folder_pairs
@@ -15,8 +15,6 @@ from keras_landmarks.data.video_folder import video_folder_pairs
 SYNTHETIC_FACES = 8000
 SYNTHETIC_SEQUENCES = 200
 SYNTHETIC_SEQUENCE_LENGTH = 40
-
-ENDLESS = np.iinfo(np.int64).max
 
 SPECS = {
     "synthetic-faces": "faces drawn once in memory, thin-plate-spline pairs",

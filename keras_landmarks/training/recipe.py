@@ -24,6 +24,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.data.frame_pairs import ENDLESS  # noqa: F401 (recipes use it)
 from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.evaluation.report import evaluate_landmarks
@@ -66,8 +67,6 @@ ARCHITECTURES = {
 # Paper Table 2 rows: the reconstruction loss.
 LOSSES = ("perceptual", "pixel_l1", "pixel_l2", "adversarial_l1", "adversarial_l2")
 BOTTLENECKS = ("keypoints", "dense")
-# `num_pairs` of a training stream: more pairs than any run takes.
-ENDLESS = 2**62
 # `report_stability`'s picture, in the run folder.
 STABILITY_PICTURE = "most_stable_keypoints.png"
 # Extra `model.compile` arguments for every recipe's model. The tests set

@@ -3,8 +3,7 @@
 import dataclasses
 import os
 
-import numpy as np
-
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
 from keras_landmarks.data.synthetic_figures import BBC_POSE_JOINTS
 from keras_landmarks.data.synthetic_figures import JOINT_NAMES
@@ -111,7 +110,7 @@ def run_synthetic_figures(
         frames,
         seed=seed,
         max_gap=min(MAX_GAP, sequence_length - 1),
-        num_pairs=np.iinfo(np.int64).max,
+        num_pairs=ENDLESS,
     )
     run = timed_train(
         model,
