@@ -9,8 +9,6 @@ import os
 import sys
 
 BACKENDS = ("tensorflow", "jax", "torch")
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
-VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v")
 
 DESCRIPTION = """\
 Unsupervised object landmarks through conditional image generation

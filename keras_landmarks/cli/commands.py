@@ -8,9 +8,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_landmarks.cli import IMAGE_SUFFIXES
-from keras_landmarks.cli import VIDEO_SUFFIXES
+from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
+from keras_landmarks.data.video_files import VIDEO_EXTENSIONS
 
+# `detect` reads images with PIL, which also reads WebP, and videos with PyAV,
+# as the training data readers do.
+IMAGE_SUFFIXES = (*IMAGE_EXTENSIONS, ".webp")
+VIDEO_SUFFIXES = VIDEO_EXTENSIONS
 # The detector shipped in saved_models/ (see the README's serving section).
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "synthetic_faces"
 
