@@ -33,8 +33,8 @@ NUM_TEST = 500
 DEFAULT_FRAMING = "loose"
 # The demo's image size and background clutter strength (`make_faces(clutter=)`),
 # measured on a 2-core CPU (README, "The main job"): at 48x48 a step costs about
-# 0.6 of a 64x64 step and learns as much per step, and half-contrast clutter
-# learns faster than full contrast, which takes most of the pixel loss.
+# two thirds of a 64x64 step and learns at least as much, and half-contrast
+# clutter learns faster than full contrast, which takes most of the pixel loss.
 DEMO_IMAGE_SIZE = 48
 DEFAULT_CLUTTER = 0.5
 
