@@ -41,12 +41,12 @@ else
   mkdir -p .test-logs
   pids=()
   for backend in "${backends[@]}"; do
-    threads=()
-    if [[ "$backend" == torch ]]; then
-      threads=(env OMP_NUM_THREADS=1)
-    fi
-    "${threads[@]}" bash -c "$(declare -f run_backend); run_backend \"\$@\"" \
-      _ "$backend" "$@" > ".test-logs/$backend.log" 2>&1 &
+    (
+      if [[ "$backend" == torch ]]; then
+        export OMP_NUM_THREADS=1
+      fi
+      run_backend "$backend" "$@"
+    ) > ".test-logs/$backend.log" 2>&1 &
     pids+=($!)
     echo "===== KERAS_BACKEND=$backend: started, log in .test-logs/$backend.log ====="
   done

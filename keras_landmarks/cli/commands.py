@@ -11,10 +11,9 @@ import numpy as np
 from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.video_files import VIDEO_EXTENSIONS
 
-# `detect` reads images with PIL, which also reads WebP, and videos with PyAV,
-# as the training data readers do.
+# `detect` reads images with PIL, which also reads WebP; videos with PyAV, as the
+# training data readers do (VIDEO_EXTENSIONS).
 IMAGE_SUFFIXES = (*IMAGE_EXTENSIONS, ".webp")
-VIDEO_SUFFIXES = VIDEO_EXTENSIONS
 # The detector shipped in saved_models/ (see the README's serving section).
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "synthetic_faces"
 
@@ -125,16 +124,16 @@ def _collect_inputs(inputs):
                 suffix = child.suffix.lower()
                 if suffix in IMAGE_SUFFIXES:
                     images.append(child)
-                elif suffix in VIDEO_SUFFIXES:
+                elif suffix in VIDEO_EXTENSIONS:
                     videos.append(child)
-        elif path.suffix.lower() in VIDEO_SUFFIXES:
+        elif path.suffix.lower() in VIDEO_EXTENSIONS:
             videos.append(path)
         elif path.suffix.lower() in IMAGE_SUFFIXES:
             images.append(path)
         else:
             raise ValueError(
                 f"{path}: not an image ({', '.join(IMAGE_SUFFIXES)}) or a video "
-                f"({', '.join(VIDEO_SUFFIXES)})"
+                f"({', '.join(VIDEO_EXTENSIONS)})"
             )
     if not images and not videos:
         raise ValueError(f"no images or videos found in {', '.join(inputs)}")
