@@ -25,10 +25,15 @@ Example:
 Keras backend: jax; precision: float32 (CPU without bfloat16 units)
 """
 
+import os
+
 import keras
 
 PRECISIONS = ("auto", "float32", "mixed_bfloat16", "mixed_float16")
 CPUINFO_PATH = "/proc/cpuinfo"
+# Space-separated CPU flags that `auto` decides by instead of /proc/cpuinfo's
+# (the test suite pins them, so that no test depends on the CPU it runs on).
+CPU_FLAGS_ENV = "KERAS_LANDMARKS_CPU_FLAGS"
 # The /proc/cpuinfo flag of Intel AMX's bfloat16 tile multiply.
 AMX_BF16_FLAG = "amx_bf16"
 AVX512_BF16_FLAG = "avx512_bf16"
@@ -48,6 +53,20 @@ def read_cpu_flags(path=CPUINFO_PATH):
     except OSError:
         pass
     return frozenset()
+
+
+def precision_cpu_flags():
+    """The CPU flags `resolve_precision("auto")` decides by.
+
+    `$KERAS_LANDMARKS_CPU_FLAGS` (space-separated, may be empty) when it is
+    set, else `read_cpu_flags()`. Setting it makes `auto` behave as on another
+    CPU, e.g. `KERAS_LANDMARKS_CPU_FLAGS="avx2"` as on a CPU without bfloat16
+    units; the test suite pins it.
+    """
+    value = os.environ.get(CPU_FLAGS_ENV)
+    if value is None:
+        return read_cpu_flags()
+    return frozenset(value.split())
 
 
 def _compute_capability_major(capability):
@@ -131,8 +150,8 @@ def resolve_precision(
         precision: `"auto"` (default), `"float32"`, `"mixed_bfloat16"` or
             `"mixed_float16"`. An explicit name is returned as is.
         backend: `"tensorflow"`, `"jax"` or `"torch"`, default Keras' backend.
-        cpu_flags: set of CPU feature flags, default read from `/proc/cpuinfo`
-            (tests pass a made-up set).
+        cpu_flags: set of CPU feature flags, default `precision_cpu_flags()`
+            (`$KERAS_LANDMARKS_CPU_FLAGS` if set, else `/proc/cpuinfo`).
         accelerator: `"detect"` (default: ask the backend), None (CPU only) or
             `(kind, major_capability)` as `detect_accelerator` returns.
         jit_compile: as given to `compile` (`"auto"`, True, False). Decides
@@ -172,7 +191,7 @@ def resolve_precision(
             f"GPU with compute capability {capability}: float16 tensor cores, "
             "dynamic loss scaling",
         )
-    flags = read_cpu_flags() if cpu_flags is None else frozenset(cpu_flags)
+    flags = precision_cpu_flags() if cpu_flags is None else frozenset(cpu_flags)
     uses_onednn, mode = _cpu_mode(backend, jit_compile)
     if AMX_BF16_FLAG in flags:
         if uses_onednn:

@@ -6,9 +6,11 @@ import pytest
 import tensorflow as tf
 
 from keras_landmarks.export import export_saved_model
+from keras_landmarks.precision import CPU_FLAGS_ENV
 from keras_landmarks.precision import announce_precision
 from keras_landmarks.precision import apply_precision
 from keras_landmarks.precision import detect_accelerator
+from keras_landmarks.precision import precision_cpu_flags
 from keras_landmarks.precision import read_cpu_flags
 from keras_landmarks.precision import resolve_precision
 from tests.helpers import tiny_model
@@ -135,6 +137,22 @@ def test_read_cpu_flags(tmp_path):
     )
     assert read_cpu_flags(cpuinfo) == {"fpu", "avx512_bf16", "amx_bf16"}
     assert read_cpu_flags(tmp_path / "missing") == frozenset()
+
+
+def test_auto_reads_the_cpu_flags_override(monkeypatch, fake_cpu):
+    # The suite pins the flags `auto` sees (conftest); each fake CPU gives its
+    # own choice, and unsetting the variable falls back to /proc/cpuinfo.
+    backend = keras.backend.backend()
+    policy, reason = resolve_precision(accelerator=None)
+    onednn = backend in ("tensorflow", "torch")
+    assert policy == ("mixed_bfloat16" if fake_cpu == "amx" and onednn else "float32")
+    assert ("AMX-BF16 found" in reason) == (fake_cpu == "amx")
+    monkeypatch.setenv(CPU_FLAGS_ENV, "")
+    assert precision_cpu_flags() == frozenset()
+    monkeypatch.setenv(CPU_FLAGS_ENV, " amx_bf16  avx2 ")
+    assert precision_cpu_flags() == {"amx_bf16", "avx2"}
+    monkeypatch.delenv(CPU_FLAGS_ENV)
+    assert precision_cpu_flags() == read_cpu_flags()
 
 
 def test_detect_accelerator_and_apply():

@@ -86,13 +86,21 @@ def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):
     assert _results(run)["config"]["precision"] == "float32"
 
 
-def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
+def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir, fake_cpu):
+    # The CelebA model is float32 whatever `auto` would pick on this CPU.
     celeba.main(
-        [f"--data_dir={celeba_dir}", f"--run_dir={tmp_path / 'c'}", *TINY, *PIXEL]
+        [
+            f"--data_dir={celeba_dir}",
+            f"--run_dir={tmp_path / 'c'}",
+            "--precision=float32",
+            *TINY,
+            *PIXEL,
+        ]
     )
     aflw_dir = _folder(tmp_path, "aflw", _aflw)
     run = tmp_path / "run"
-    aflw.main(
+    # `auto` (the recipe default) keeps the saved policy on every CPU.
+    result = aflw.main(
         [
             f"--data_dir={aflw_dir}",
             f"--init_model={tmp_path / 'c' / 'model.keras'}",
@@ -100,6 +108,7 @@ def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
             *TINY,
         ]
     )
+    assert result.model.dtype_policy.name == "float32"
     results = _results(run)
     assert results["aflw"]["metric"] == "inter-ocular error (%)"
     assert results["steps"] == 2  # a fresh optimizer for fine-tuning
@@ -113,6 +122,17 @@ def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir):
                 *TINY,
             ]
         )
+
+
+def test_recipe_auto_precision_follows_the_cpu(tmp_path, celeba_dir, fake_cpu):
+    run = tmp_path / "run"
+    result = celeba.main(
+        [f"--data_dir={celeba_dir}", f"--run_dir={run}", *TINY, *PIXEL]
+    )
+    onednn = keras.backend.backend() in ("tensorflow", "torch")
+    expected = "mixed_bfloat16" if fake_cpu == "amx" and onednn else "float32"
+    assert result.model.dtype_policy.name == expected
+    assert _results(run)["config"]["precision"] == "auto"
 
 
 def test_voxceleb_evaluates_on_mafl(tmp_path, celeba_dir):
