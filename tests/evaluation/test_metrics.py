@@ -62,44 +62,45 @@ def test_bad_arguments_raise():
         with pytest.raises(ValueError, match=message):
             inter_ocular_error(gt, gt, **kwargs)
 
-    def test_mismatched_shapes_raise():
-        with pytest.raises(ValueError, match="same shape"):
-            inter_ocular_error(np.zeros((2, 5, 2)), np.ones((2, 4, 2)))
-        with pytest.raises(ValueError, match="predictions"):
-            percent_within_distance(np.zeros((2, 5)), np.ones((2, 5, 2)))
 
-    def test_percent_within_distance_counts():
-        gt = np.zeros((2, 3, 2))
-        offsets = np.array(
-            [
-                [[6.0, 0.0], [0.0, 6.1], [3.0, 4.0]],  # 6 (in), 6.1 (out), 5 (in)
-                [[0.0, 0.0], [10.0, 0.0], [4.0, 4.0]],  # 0 (in), 10, 5.66 (in)
-            ]
-        )
-        assert percent_within_distance(gt + offsets, gt) == pytest.approx(400 / 6)
-        np.testing.assert_allclose(
-            percent_within_distance(gt + offsets, gt, reduction="per_point"),
-            [100, 0, 100],
-        )
-        np.testing.assert_allclose(
-            percent_within_distance(
-                gt + offsets, gt, distance=5.0, reduction="per_image"
-            ),
-            [100 / 3, 100 / 3],
-        )
+def test_mismatched_shapes_raise():
+    with pytest.raises(ValueError, match="same shape"):
+        inter_ocular_error(np.zeros((2, 5, 2)), np.ones((2, 4, 2)))
+    with pytest.raises(ValueError, match="predictions"):
+        percent_within_distance(np.zeros((2, 5)), np.ones((2, 5, 2)))
 
-    def test_within_distance_curve():
-        gt = np.zeros((1, 2, 2))
-        predictions = gt + [[[3.0, 0.0], [7.0, 0.0]]]
-        np.testing.assert_allclose(
-            within_distance_curve(predictions, gt, distances=(0, 3, 5, 7, 10)),
-            [0, 50, 50, 100, 100],
-        )
-        per_point = within_distance_curve(
-            predictions, gt, distances=(0, 5, 10), reduction="per_point"
-        )
-        np.testing.assert_allclose(per_point, [[0, 0], [100, 0], [100, 100]])
-        with pytest.raises(ValueError, match="distances"):
-            within_distance_curve(predictions, gt, distances=(-1, 2))
-        with pytest.raises(ValueError, match="distance"):
-            percent_within_distance(predictions, gt, distance=-1.0)
+
+def test_percent_within_distance_counts():
+    gt = np.zeros((2, 3, 2))
+    offsets = np.array(
+        [
+            [[6.0, 0.0], [0.0, 6.1], [3.0, 4.0]],  # 6 (in), 6.1 (out), 5 (in)
+            [[0.0, 0.0], [10.0, 0.0], [4.0, 4.0]],  # 0 (in), 10, 5.66 (in)
+        ]
+    )
+    assert percent_within_distance(gt + offsets, gt) == pytest.approx(400 / 6)
+    np.testing.assert_allclose(
+        percent_within_distance(gt + offsets, gt, reduction="per_point"),
+        [100, 0, 100],
+    )
+    np.testing.assert_allclose(
+        percent_within_distance(gt + offsets, gt, distance=5.0, reduction="per_image"),
+        [100 / 3, 100 / 3],
+    )
+
+
+def test_within_distance_curve():
+    gt = np.zeros((1, 2, 2))
+    predictions = gt + [[[3.0, 0.0], [7.0, 0.0]]]
+    np.testing.assert_allclose(
+        within_distance_curve(predictions, gt, distances=(0, 3, 5, 7, 10)),
+        [0, 50, 50, 100, 100],
+    )
+    per_point = within_distance_curve(
+        predictions, gt, distances=(0, 5, 10), reduction="per_point"
+    )
+    np.testing.assert_allclose(per_point, [[0, 0], [100, 0], [100, 100]])
+    with pytest.raises(ValueError, match="distances"):
+        within_distance_curve(predictions, gt, distances=(-1, 2))
+    with pytest.raises(ValueError, match="distance"):
+        percent_within_distance(predictions, gt, distance=-1.0)

@@ -77,13 +77,15 @@ def test_bad_shapes_raise():
         with pytest.raises(ValueError, match=message):
             fit_landmark_regressor(keypoints, landmarks)
 
-    def test_predict_checks_the_number_of_keypoints():
-        regressor = fit_landmark_regressor(
-            random_points(0, (20, 4, 2)), random_points(1, (20, 2, 2))
-        )
-        with pytest.raises(ValueError, match="4 points"):
-            regressor.predict(np.zeros((3, 5, 2)))
 
-    def test_bias_must_be_bool():
-        with pytest.raises(ValueError, match="bias"):
-            fit_landmark_regressor(np.zeros((2, 1, 2)), np.zeros((2, 1, 2)), bias=1)
+def test_predict_checks_the_number_of_keypoints():
+    regressor = fit_landmark_regressor(
+        random_points(0, (20, 4, 2)), random_points(1, (20, 2, 2))
+    )
+    with pytest.raises(ValueError, match="4 points"):
+        regressor.predict(np.zeros((3, 5, 2)))
+
+
+def test_bias_must_be_bool():
+    with pytest.raises(ValueError, match="bias"):
+        fit_landmark_regressor(np.zeros((2, 1, 2)), np.zeros((2, 1, 2)), bias=1)

@@ -77,7 +77,8 @@ def test_bad_arguments_raise():
         with pytest.raises(ValueError, match=message):
             sample_efficiency_curve(*make_split(), **kwargs)
 
-    def test_mismatched_test_keypoints_raise():
-        train_k, train_l, test_k, test_l = make_split()
-        with pytest.raises(ValueError, match="test_keypoints"):
-            sample_efficiency_curve(train_k, train_l, test_k[:, :5], test_l)
+
+def test_mismatched_test_keypoints_raise():
+    train_k, train_l, test_k, test_l = make_split()
+    with pytest.raises(ValueError, match="test_keypoints"):
+        sample_efficiency_curve(train_k, train_l, test_k[:, :5], test_l)

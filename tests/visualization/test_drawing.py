@@ -112,7 +112,15 @@ def test_grid_titles_shift_panels_down():
     out = grid([[_cell(10, (30, 40)), _cell(20, (30, 40))]], column_titles=["a", "b"])
     assert out.shape == (TITLE_HEIGHT + 30, 2 * 40 + GUTTER, 3)
     assert (out[TITLE_HEIGHT:, :40] == 10).all()
-    assert (out[:TITLE_HEIGHT] < 255).any()  # the titles are written
+    # Each title is written in the band, centred above its own column.
+    ink = (out[:TITLE_HEIGHT] < 200).any(-1)
+    for column in range(2):
+        left = column * (40 + GUTTER)
+        rows, xs = np.nonzero(ink[:, left : left + 40])
+        assert len(xs), f"no title above column {column}"
+        assert xs.mean() == pytest.approx(20, abs=2)
+        assert rows.mean() == pytest.approx(TITLE_HEIGHT / 2, abs=3)
+    assert not ink[:, 40 : 40 + GUTTER].any()
 
 
 def test_grid_rejects_mixed_sizes():

@@ -34,13 +34,29 @@ def _inputs(k=3, size=32, cells=8):
     )
 
 
+def _peak(picture, k, columns):
+    """(x, y) in panel `k` of the heatmap's hottest colour: jet's dark red at
+    alpha 0.75 over the grey image."""
+    row, column = divmod(k, columns)
+    size = module.PANEL_PIXELS
+    panel = picture[row * size : (row + 1) * size, column * size : (column + 1) * size]
+    ys, xs = np.nonzero(np.abs(panel.astype(int) - (127, 32, 32)).max(-1) < 25)
+    assert len(xs) > 20, f"no heatmap peak in panel {k}"
+    return xs.mean(), ys.mean()
+
+
 def test_one_panel_per_keypoint_in_a_grid():
     out = heatmaps_with_distributions(*_inputs(k=3), columns=2)
     assert out.dtype == np.uint8
     assert out.shape == (2 * module.PANEL_PIXELS, 2 * module.PANEL_PIXELS, 3)
-    assert out.std() > 10
+    # The peaks sit at cells (x, y) = (1, 2), (6, 6) and (3, 0) of the 8 x 8
+    # heatmaps: the same order, left to right and top to bottom, in the panels.
+    (x0, y0), (x1, y1), (x2, y2) = (_peak(out, k, columns=2) for k in range(3))
+    assert x0 + 20 < x2 < x1 - 20
+    assert y2 + 20 < y0 < y1 - 20
     first = heatmaps_with_distributions(*_inputs(k=3), num_keypoints=1)
     assert first.shape == (module.PANEL_PIXELS, module.PANEL_PIXELS, 3)
+    assert _peak(first, 0, columns=1) == pytest.approx((x0, y0), abs=8)
 
 
 def test_cell_centres_follow_the_soft_argmax_grid():
