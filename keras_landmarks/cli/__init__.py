@@ -36,14 +36,24 @@ where the training images come from:
   frames:DIR            a folder with one sub-folder of frames per video"""
 
 
-def _positive_int(text):
+def _int_at_least(text, minimum):
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    if value < minimum:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= {minimum}, got {value}"
+        )
     return value
+
+
+def _positive_int(text):
+    return _int_at_least(text, 1)
+
+
+def _non_negative_int(text):
+    return _int_at_least(text, 0)
 
 
 def _number(text):
@@ -186,6 +196,14 @@ def build_parser():
         "`python -m keras_landmarks.losses.vgg_weights` once) or a .weights.h5 path",
     )
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--curve-every",
+        type=_non_negative_int,
+        default=500,
+        help="steps between label-free measurements (equivariance, geometry-"
+        "follow) written to RUN_DIR/learning_curve.json and TensorBoard; 0: none "
+        "(500)",
+    )
     _add_precision(train)
 
     evaluate = commands.add_parser(

@@ -1,6 +1,7 @@
 """What each `keras-landmarks` sub-command does (library calls only)."""
 
 import csv
+import functools
 import json
 import os
 from pathlib import Path
@@ -16,6 +17,9 @@ from keras_landmarks.data.video_files import VIDEO_EXTENSIONS
 IMAGE_SUFFIXES = (*IMAGE_EXTENSIONS, ".webp")
 # The detector shipped in saved_models/ (see the README's serving section).
 SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "synthetic_faces"
+# Images the label-free measures of `train --curve-every` and `evaluate` use.
+CURVE_IMAGES = 64
+LABEL_FREE_IMAGES = 200
 
 
 def demo(args):
@@ -46,6 +50,10 @@ def train(args):
     from keras_landmarks.models.presets import make_reconstruction_loss
     from keras_landmarks.models.presets import paper_model
     from keras_landmarks.precision import announce_precision
+    from keras_landmarks.training.learning_curve import CURVE_FILENAME
+    from keras_landmarks.training.learning_curve import LearningCurve
+    from keras_landmarks.training.learning_curve import label_free_measures
+    from keras_landmarks.training.loop import first_pairs
     from keras_landmarks.training.loop import train as train_run
 
     if args.steps is None and args.minutes is None:
@@ -67,6 +75,18 @@ def train(args):
         model.compile(optimizer=cpu_optimizer())
         batch_size = args.batch_size or CPU_BATCH_SIZE
     pairs = training_pairs(args.data, model.image_size[0], seed=args.seed)
+    callbacks = []
+    if args.curve_every:
+        # Label-free measures on the first targets (no annotations needed).
+        sample = first_pairs(pairs, CURVE_IMAGES)["target"]
+        callbacks.append(
+            LearningCurve(
+                functools.partial(label_free_measures, images=sample, seed=args.seed),
+                args.curve_every,
+                os.path.join(args.out, CURVE_FILENAME),
+                log_dir=os.path.join(args.out, "logs", "curve"),
+            )
+        )
     train_run(
         model,
         pairs,
@@ -74,6 +94,7 @@ def train(args):
         steps=args.steps,
         max_minutes=args.minutes,
         batch_size=batch_size,
+        callbacks=callbacks,
     )
     print(f"Model: {os.path.join(args.out, 'model.keras')}")
 
@@ -84,6 +105,7 @@ def evaluate(args):
     from keras_landmarks.evaluation.report import evaluate_landmarks
     from keras_landmarks.evaluation.report import format_results
     from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.training.learning_curve import label_free_measures
 
     model = load_detector(args.model)
     size = model.image_size[0]
@@ -104,10 +126,37 @@ def evaluate(args):
         landmark_names=LANDMARK_NAMES,
     )
     print(format_results(results))
+    label_free = label_free_measures(
+        model, images[n:][:LABEL_FREE_IMAGES], seed=args.seed
+    )
+    print(_format_label_free(label_free))
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         with open(os.path.join(args.out, "results.json"), "w") as f:
-            json.dump({k: float(v) for k, v in results.overall.items()}, f, indent=2)
+            json.dump(
+                {
+                    **{k: float(v) for k, v in results.overall.items()},
+                    "label_free": label_free,
+                },
+                f,
+                indent=2,
+            )
+
+
+def _format_label_free(measures):
+    """Lines of the label-free measures (`label_free_measures`) for the terminal."""
+    per_keypoint = ", ".join(f"{v:.1f}" for v in measures["equivariance_per_keypoint"])
+    lines = [
+        "label-free (no annotations used), % of the image size, lower is better:",
+        f"  equivariance error  {measures['equivariance_percent']:.2f} "
+        f"(per keypoint: {per_keypoint})",
+    ]
+    if "geometry_follow_percent" in measures:
+        lines.append(
+            f"  geometry-follow     {measures['geometry_follow_percent']:.2f} "
+            "(keypoints of a swapped reconstruction against its geometry image)"
+        )
+    return "\n".join(lines)
 
 
 def _untrained_copy(model):
@@ -267,14 +316,29 @@ def _write_records(records, out, fmt, num_keypoints):
 def visualize(args):
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.loop import first_pairs
+    from keras_landmarks.visualization import keypoint_bars
     from keras_landmarks.visualization import model_pictures
+    from keras_landmarks.visualization import save_png
 
     model = load_detector(args.model)
     if not hasattr(model, "generator"):
         raise ValueError("visualize needs a .keras LandmarkModel (not a SavedModel)")
     pairs = first_pairs(training_pairs(args.data, model.image_size[0], args.seed), 8)
     written = model_pictures(model, pairs, args.out)
+    sample = first_pairs(
+        training_pairs(args.data, model.image_size[0], args.seed + 1), CURVE_IMAGES
+    )["target"]
+    measures = label_free_measures(model, sample, seed=args.seed)
+    print(_format_label_free(measures))
+    picture = keypoint_bars(
+        measures["equivariance_per_keypoint"],
+        "equivariance error per keypoint (label-free)",
+        "% of the image size",
+        reference=measures["equivariance_percent"],
+    )
+    written.append(save_png(picture, os.path.join(args.out, "equivariance.png")))
     for path in written:
         print(path)
 

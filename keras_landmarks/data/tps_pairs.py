@@ -31,6 +31,7 @@ def make_tps_pair(
     source_warp=SOURCE_WARP,
     mask=None,
     design_matrix=None,
+    return_grid=False,
 ):
     """Makes one {"source", "target", "mask"} pair from one image.
 
@@ -43,10 +44,13 @@ def make_tps_pair(
         mask: optional `(height, width)` border mask; defaults to
             `smooth_mask` with the reference geometry scaled to the image.
         design_matrix: optional precomputed `tps_design_matrix(height, width)`.
+        return_grid: bool, default False. Also return "source_grid", float32
+            `(height, width, 2)`: the (x, y) point in [-1, 1] of the target that
+            each source pixel shows (what `EquivarianceLoss` needs).
 
     Returns:
         dict with "source" and "target" float32 `(height, width, 3)` and
-        "mask" float32 `(height, width, 1)` in [0, 1].
+        "mask" float32 `(height, width, 1)` in [0, 1] (and "source_grid").
 
     Example:
 
@@ -78,7 +82,10 @@ def make_tps_pair(
         tf.convert_to_tensor(mask, tf.float32)[..., None], target_grid
     )
     source = bilinear_sample(target, source_grid)
-    return {"source": source, "target": target, "mask": warped_mask}
+    pair = {"source": source, "target": target, "mask": warped_mask}
+    if return_grid:
+        pair["source_grid"] = source_grid
+    return pair
 
 
 def tps_pairs(
@@ -90,6 +97,7 @@ def tps_pairs(
     mask_margin=None,
     mask_ramp=None,
     num_parallel_calls=tf.data.AUTOTUNE,
+    return_grid=False,
 ):
     """Turns a dataset of images into a dataset of thin-plate-spline pairs.
 
@@ -110,10 +118,13 @@ def tps_pairs(
         mask_margin, mask_ramp: optional ints for `smooth_mask`; default the
             reference's 10 and 20 pixels scaled from 128 px to the image size.
         num_parallel_calls: int, default `tf.data.AUTOTUNE`.
+        return_grid: bool, default False. Also yield "source_grid" (see
+            `make_tps_pair`), for `LandmarkModel(equivariance_weight=...)`.
 
     Returns:
         `tf.data.Dataset` of dicts {"source", "target"}: float32
-        `(height, width, 3)`, and {"mask"}: float32 `(height, width, 1)`.
+        `(height, width, 3)`, and {"mask"}: float32 `(height, width, 1)` (and
+        {"source_grid"}: float32 `(height, width, 2)`).
 
     Example:
 
@@ -161,6 +172,7 @@ def tps_pairs(
             source_warp,
             mask,
             design_matrix,
+            return_grid,
         )
 
     return images.enumerate().map(

@@ -7,6 +7,7 @@ from keras import ops
 from keras_landmarks.distribution import scale_loss_for_replicas
 from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
 from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
+from keras_landmarks.losses.equivariance_loss import EquivarianceLoss
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
@@ -89,6 +90,12 @@ class LandmarkModel(keras.Model):
             `"keypoints"` is the code and `predict_keypoints` does not apply).
         reconstruction_loss: a `PerceptualLoss`/`PixelLoss` layer. Default
             `PerceptualLoss()`: VGG-19 with Keras' ImageNet weights.
+        equivariance_weight: float, default 0 (the paper's objective). When
+            positive, training also runs the detector on the source and adds
+            `equivariance_weight * EquivarianceLoss` (the source keypoints,
+            carried through the known warp, must land on the target keypoints);
+            the pairs must then carry "source_grid"
+            (`tps_pairs(..., return_grid=True)`).
 
     Call arguments:
         inputs: dict `{"source", "target"[, "mask"]}` or tuple
@@ -124,9 +131,16 @@ class LandmarkModel(keras.Model):
         generator=None,
         reconstruction_loss=None,
         bottleneck=None,
+        equivariance_weight=0.0,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if not equivariance_weight >= 0:
+            raise ValueError(
+                "`equivariance_weight` must be >= 0. "
+                f"Received: equivariance_weight={equivariance_weight}"
+            )
+        self.equivariance_weight = float(equivariance_weight)
         validate_num_keypoints(num_keypoints)
         self.image_size = _image_size(image_size)
         self.gaussian_std = gaussian_std
@@ -172,6 +186,13 @@ class LandmarkModel(keras.Model):
             name="reconstruction_loss"
         )
         self._check_geometry()
+        self.equivariance_loss = None
+        self.equivariance_tracker = None
+        if self.equivariance_weight > 0:
+            self.equivariance_loss = EquivarianceLoss(
+                self.image_size, self.heatmap_size, name="equivariance_loss"
+            )
+            self.equivariance_tracker = keras.metrics.Mean(name="equivariance_loss")
         self.term_names = tuple(self.reconstruction_loss.layer_names)
         self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.term_trackers = [
@@ -280,11 +301,28 @@ class LandmarkModel(keras.Model):
         self.reconstruction_tracker.update_state(total)
         for name, tracker in zip(self.term_names, self.term_trackers, strict=False):
             tracker.update_state(terms[name])
+        if self.equivariance_loss is not None and training:
+            total = total + self.equivariance_weight * self._equivariance(x, y_pred)
         regularization = self.losses
         if regularization:
             total = total + ops.cast(ops.sum(ops.stack(regularization)), total.dtype)
         # tf.distribute sums the replicas' gradients.
         return scale_loss_for_replicas(total)
+
+    def _equivariance(self, x, y_pred):
+        if not isinstance(x, dict) or "source_grid" not in x:
+            raise ValueError(
+                f"equivariance_weight={self.equivariance_weight} needs pairs with "
+                "'source_grid' (tps_pairs(..., return_grid=True)). Received keys: "
+                f"{sorted(x) if isinstance(x, dict) else type(x).__name__}"
+            )
+        source_heatmaps = self.detector(x["source"], training=True)
+        source_keypoints = self.bottleneck.to_keypoints(source_heatmaps)
+        loss = self.equivariance_loss(
+            source_keypoints, y_pred["keypoints"], x["source_grid"]
+        )
+        self.equivariance_tracker.update_state(loss)
+        return loss
 
     def compile(self, optimizer="reference", **kwargs):
         """Like `keras.Model.compile`; `optimizer="reference"` is the paper's Adam.
@@ -346,6 +384,7 @@ class LandmarkModel(keras.Model):
                 "generator": serialize(self.generator),
                 "reconstruction_loss": serialize(self.reconstruction_loss),
                 "bottleneck": serialize(self.bottleneck),
+                "equivariance_weight": self.equivariance_weight,
             }
         )
         return config

@@ -33,7 +33,7 @@ def _check_pairs(pairs):
 
 def _batches(pairs, batch_size):
     spec = pairs.element_spec
-    keep = [k for k in ("source", "target", "mask") if k in spec]
+    keep = [k for k in ("source", "target", "mask", "source_grid") if k in spec]
     pairs = pairs.map(lambda pair: {k: pair[k] for k in keep})
     if len(spec["source"].shape) == 3:
         pairs = pairs.batch(batch_size, drop_remainder=True)

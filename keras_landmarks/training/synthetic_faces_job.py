@@ -1,6 +1,7 @@
 """The main job: train on synthetic faces, evaluate like the paper, draw pictures."""
 
 import dataclasses
+import functools
 import logging
 import os
 import time
@@ -21,6 +22,9 @@ from keras_landmarks.training.job_steps import seeded_cpu_model
 from keras_landmarks.training.job_steps import timed_train
 from keras_landmarks.training.job_steps import untrained_keypoints
 from keras_landmarks.training.job_steps import write_results
+from keras_landmarks.training.learning_curve import CURVE_FILENAME
+from keras_landmarks.training.learning_curve import LearningCurve
+from keras_landmarks.training.learning_curve import landmark_measures
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +79,7 @@ def run_synthetic_faces(
     clutter=DEFAULT_CLUTTER,
     model=None,
     verbose="auto",
+    curve_every=None,
 ):
     """Trains the CPU configuration on synthetic faces and evaluates it.
 
@@ -102,8 +107,14 @@ def run_synthetic_faces(
             compare errors as fractions of that baseline at one framing.
         clutter: float in [0, 1], default 0.5 (`DEFAULT_CLUTTER`): contrast of
             the background clutter (`make_faces`).
-        model: optional compiled `LandmarkModel` replacing `cpu_model`.
+        model: optional compiled `LandmarkModel` replacing `cpu_model`; one
+            with `equivariance_weight > 0` gets pairs with their warp grid.
         verbose: `fit`'s verbosity.
+        curve_every: optional int. Measure the model every `curve_every`
+            steps during training (`LearningCurve` with `landmark_measures`:
+            error / mean shape, keypoint-to-part distances, equivariance and
+            geometry-follow) into `run_dir/learning_curve.json` and
+            TensorBoard (`run_dir/logs/curve`).
 
     Returns:
         A `JobResult`.
@@ -140,7 +151,28 @@ def run_synthetic_faces(
         .repeat()
         .map(lambda image: tf.cast(image, tf.float32))
     )
-    pairs = tps_pairs(images, seed=seed)
+    pairs = tps_pairs(
+        images, seed=seed, return_grid=getattr(model, "equivariance_weight", 0) > 0
+    )
+    callbacks = []
+    if curve_every:
+        measure = functools.partial(
+            landmark_measures,
+            regression_images=regression_images,
+            regression_landmarks=regression_landmarks,
+            test_images=test_images,
+            test_landmarks=test_landmarks,
+            untrained_keypoints=untrained,
+            seed=seed,
+        )
+        callbacks.append(
+            LearningCurve(
+                measure,
+                curve_every,
+                os.path.join(run_dir, CURVE_FILENAME),
+                log_dir=os.path.join(run_dir, "logs", "curve"),
+            )
+        )
     run = timed_train(
         model,
         pairs,
@@ -149,6 +181,7 @@ def run_synthetic_faces(
         max_minutes=minutes,
         batch_size=batch_size,
         verbose=verbose,
+        callbacks=callbacks,
     )
 
     print("[3/4] Evaluating (the paper's protocol)")

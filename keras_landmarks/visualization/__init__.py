@@ -12,7 +12,9 @@ from keras_landmarks.visualization.drawing import save_png
 from keras_landmarks.visualization.heatmaps_with_distributions import (
     heatmaps_with_distributions,
 )
+from keras_landmarks.visualization.keypoint_bars import keypoint_bars
 from keras_landmarks.visualization.keypoint_tracks import keypoint_tracks
+from keras_landmarks.visualization.learning_curve_plot import learning_curve_plot
 from keras_landmarks.visualization.model_pictures import model_pictures
 from keras_landmarks.visualization.model_pictures import training_preview
 from keras_landmarks.visualization.quadruplets import quadruplets
@@ -27,7 +29,9 @@ __all__ = [
     "draw_keypoints",
     "heatmaps_with_distributions",
     "keypoint_palette",
+    "keypoint_bars",
     "keypoint_tracks",
+    "learning_curve_plot",
     "model_pictures",
     "quadruplets",
     "regression_comparison",

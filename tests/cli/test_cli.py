@@ -212,9 +212,16 @@ def test_train_on_an_image_folder_then_resume(tmp_path):
         "2",
         "--batch-size",
         "2",
+        "--curve-every",
+        "1",
     ]
     assert main(argv) == 0
     assert (run / "model.keras").exists() and (run / "pictures").is_dir()
+    # Label-free measures before the first step and after each.
+    records = json.loads((run / "learning_curve.json").read_text())["records"]
+    assert [r["step"] for r in records] == [0, 1, 2]
+    assert all(r["equivariance_percent"] > 0 for r in records)
+    assert len(records[0]["equivariance_per_keypoint"]) == 10
     # Running it again finds the finished run and trains nothing more.
     assert main(argv) == 0
 
@@ -236,3 +243,27 @@ def test_backend_flag_picks_the_backend_before_keras_loads(backend):
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip().splitlines()[-1] == backend
+
+
+def test_evaluate_prints_the_protocol_and_the_label_free_measures(
+    model_path, tmp_path, capsys
+):
+    out = tmp_path / "eval"
+    argv = ["evaluate", "--model", str(model_path), "--num-train", "24"]
+    assert main([*argv, "--num-test", "12", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "trained detector" in printed and "mean shape" in printed
+    assert "equivariance error" in printed and "geometry-follow" in printed
+    saved = json.loads((out / "results.json").read_text())
+    assert saved["label_free"]["equivariance_percent"] > 0
+    assert len(saved["label_free"]["equivariance_per_keypoint"]) == 4
+
+
+def test_visualize_shows_the_equivariance_per_keypoint(model_path, tmp_path, capsys):
+    out = tmp_path / "pictures"
+    assert main(["visualize", "--model", str(model_path), "--out", str(out)]) == 0
+    assert "equivariance error" in capsys.readouterr().out
+    picture = np.asarray(Image.open(out / "equivariance.png"))
+    assert picture.shape == (320, 640, 3)
+    # The bars are drawn in the keypoints' colours, not only black on white.
+    assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 20

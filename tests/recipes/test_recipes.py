@@ -86,6 +86,7 @@ def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):
     assert _results(run)["config"]["precision"] == "float32"
 
 
+@pytest.mark.slow
 def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir, fake_cpu):
     # The CelebA model is float32 whatever `auto` would pick on this CPU.
     celeba.main(
@@ -204,6 +205,7 @@ def test_smallnorb_one_detector_per_category(tmp_path):
         assert picture.size == (3 * 128 + 2 * GUTTER, TITLE_HEIGHT + 128)
 
 
+@pytest.mark.slow
 def test_svhn_writes_the_swap_grid(tmp_path):
     data = _folder(tmp_path, "svhn", _svhn)
     run = tmp_path / "run"
@@ -227,12 +229,21 @@ def test_synthetic_faces(tmp_path):
             "--num_train=8",
             "--num_regression=6",
             "--num_test=4",
+            "--framing=aligned",  # not the defaults: they must reach the job
+            "--clutter=0.25",
             *TINY,
         ]
     )
-    assert result.steps == 2 and "trained detector" in result.errors
+    assert result.steps == 2
+    assert set(result.errors) == {
+        "trained detector",
+        "untrained detector",
+        "mean shape",
+    }
+    assert all(np.isfinite(v) and v > 0 for v in result.errors.values())
     saved = json.loads((tmp_path / "results.json").read_text())
-    assert saved["framing"] == "loose" and saved["clutter"] == 0.5
+    assert saved["framing"] == "aligned" and saved["clutter"] == 0.25
+    assert saved["errors_percent_iod"] == result.errors
 
 
 def test_synthetic_faces_framing(tmp_path):
@@ -272,8 +283,13 @@ def test_synthetic_figures(tmp_path):
     ids=["adversarial_l1", "dense_d5"],
 )
 def test_ablation(tmp_path, celeba_dir, options):
+    from keras_landmarks.evaluation import fit_landmark_regressor
+    from keras_landmarks.evaluation import fit_mean_shape
+    from keras_landmarks.evaluation import inter_ocular_error
+    from keras_landmarks.training import recipe
+
     run = tmp_path / "run"
-    ablation.main(
+    result = ablation.main(
         [
             f"--data_dir={celeba_dir}",
             f"--run_dir={run}",
@@ -281,7 +297,26 @@ def test_ablation(tmp_path, celeba_dir, options):
             *options,
         ]
     )
-    assert _results(run)["mafl"]["overall"]["trained detector"] >= 0
+    mafl = _results(run)["mafl"]
+    assert mafl["metric"] == "inter-ocular error (%)"
+    overall = mafl["overall"]
+    assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
+    assert all(np.isfinite(v) and v > 0 for v in overall.values()), overall
+    # The reported errors are the protocol's on the same MAFL split: the mean
+    # shape of the 2 training faces, and the returned model's points regressed.
+    splits = recipe.mafl_splits(celeba_dir, 32)
+    mean_shape = fit_mean_shape(splits.train_landmarks).predict(splits.test_images)
+    assert overall["mean shape"] == pytest.approx(
+        inter_ocular_error(mean_shape, splits.test_landmarks), rel=1e-6
+    )
+    regressor = fit_landmark_regressor(
+        recipe.predict_points(result.model, splits.train_images),
+        splits.train_landmarks,
+    )
+    trained = regressor.predict(recipe.predict_points(result.model, splits.test_images))
+    assert overall["trained detector"] == pytest.approx(
+        inter_ocular_error(trained, splits.test_landmarks), rel=1e-4
+    )
 
 
 def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):

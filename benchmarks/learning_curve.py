@@ -1,0 +1,177 @@
+"""Learning curves of the main job's configuration, and comparisons of several.
+
+`run` trains the demo's configuration (synthetic faces, the CPU preset; any
+option below overrides one setting) for a step budget and measures the model
+every `--every` steps at fixed seeds: error / mean-shape error (the paper's
+protocol), each part's median distance to its best keypoint (% of the
+inter-ocular distance), the equivariance and geometry-follow errors (% of the
+image size), steps and training seconds. It writes `learning_curve.json`,
+`results.json` and `learning_curve.png` into `--out`.
+
+    KERAS_BACKEND=tensorflow python benchmarks/learning_curve.py run \\
+        --out runs/curves/base --steps 3000 --every 500
+    KERAS_BACKEND=tensorflow python benchmarks/learning_curve.py run \\
+        --out runs/curves/eq --steps 3000 --every 500 --equivariance-weight 1000
+    python benchmarks/learning_curve.py compare runs/curves/base runs/curves/eq \\
+        --out runs/curves/compare.png
+
+`compare` plots the runs' error / mean shape against steps in one picture and
+prints a table (one row per run, one column per measured step). Runs on the
+same machine sharing the cores slow each other: compare steps, not seconds.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+CURVE_FILENAME = "learning_curve.json"
+
+
+def _parser():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    run = verbs.add_parser("run", help="train one configuration, measuring it")
+    run.add_argument("--out", required=True, help="run folder (resumes if present)")
+    run.add_argument("--steps", type=int, default=3000)
+    run.add_argument("--every", type=int, default=500, help="steps between points")
+    run.add_argument("--minutes", type=float, default=600.0, help="time bound")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--framing", default=None, help="loose (default) or aligned")
+    run.add_argument("--image-size", type=int, default=None)
+    run.add_argument("--clutter", type=float, default=None)
+    run.add_argument("--num-keypoints", type=int, default=10)
+    run.add_argument("--num-train", type=int, default=None)
+    run.add_argument("--num-regression", type=int, default=None)
+    run.add_argument("--num-test", type=int, default=None)
+    run.add_argument("--batch-size", type=int, default=None)
+    run.add_argument("--learning-rate", type=float, default=None)
+    run.add_argument("--equivariance-weight", type=float, default=0.0)
+    run.add_argument("--gaussian-std", type=float, default=None)
+    run.add_argument(
+        "--loss",
+        default="pixel_l2",
+        help="pixel_l2 (default), pixel_l1, or vgg16:LAYER,LAYER (frozen "
+        "ImageNet VGG-16 features, e.g. vgg16:input,conv1_2,conv2_2)",
+    )
+    run.add_argument("--precision", default="auto")
+    compare = verbs.add_parser("compare", help="plot several runs in one picture")
+    compare.add_argument("runs", nargs="+", help="run folders")
+    compare.add_argument("--out", required=True, help="PNG to write")
+    compare.add_argument(
+        "--measure", default="ratio", help="record key to plot (default ratio)"
+    )
+    return parser
+
+
+def _reconstruction_loss(spec):
+    from keras_landmarks.losses import PerceptualLoss
+    from keras_landmarks.models.presets import make_reconstruction_loss
+
+    if spec.startswith("vgg16:"):
+        layers = tuple(spec.split(":", 1)[1].split(","))
+        return PerceptualLoss(
+            network="vgg16",
+            weights="torchvision",
+            layers=layers,
+            name="reconstruction_loss",
+        )
+    return make_reconstruction_loss(spec)
+
+
+def run(args):
+    import keras
+
+    from keras_landmarks.models.presets import cpu_model
+    from keras_landmarks.models.presets import cpu_optimizer
+    from keras_landmarks.precision import announce_precision
+    from keras_landmarks.training import synthetic_faces_job as job
+
+    announce_precision(args.precision)
+    image_size = args.image_size or job.DEMO_IMAGE_SIZE
+    overrides = {"image_size": image_size}
+    if args.gaussian_std is not None:
+        overrides["gaussian_std"] = args.gaussian_std
+    keras.utils.set_random_seed(args.seed)
+    model = cpu_model(
+        args.num_keypoints,
+        reconstruction_loss=_reconstruction_loss(args.loss),
+        equivariance_weight=args.equivariance_weight,
+        **overrides,
+    )
+    optimizer = (
+        cpu_optimizer()
+        if args.learning_rate is None
+        else cpu_optimizer(args.learning_rate)
+    )
+    model.compile(optimizer=optimizer)
+    options = {
+        key: value
+        for key, value in (
+            ("framing", args.framing),
+            ("clutter", args.clutter),
+            ("batch_size", args.batch_size),
+            ("num_train", args.num_train),
+            ("num_regression", args.num_regression),
+            ("num_test", args.num_test),
+        )
+        if value is not None
+    }
+    job.run_synthetic_faces(
+        args.out,
+        minutes=args.minutes,
+        steps=args.steps,
+        num_keypoints=args.num_keypoints,
+        image_size=image_size,
+        seed=args.seed,
+        model=model,
+        curve_every=args.every,
+        verbose=2,
+        **options,
+    )
+    with open(os.path.join(args.out, "run_options.json"), "w") as f:
+        json.dump(vars(args), f, indent=2)
+    _plot(
+        {os.path.basename(os.path.normpath(args.out)): args.out},
+        "ratio",
+        os.path.join(args.out, "learning_curve.png"),
+    )
+
+
+def _records(run_dir):
+    with open(os.path.join(run_dir, CURVE_FILENAME)) as f:
+        return json.load(f)["records"]
+
+
+def _plot(runs, measure, path):
+    from keras_landmarks.visualization import learning_curve_plot
+    from keras_landmarks.visualization import save_png
+
+    curves = {}
+    for name, run_dir in runs.items():
+        records = [r for r in _records(run_dir) if measure in r]
+        curves[name] = ([r["step"] for r in records], [r[measure] for r in records])
+    baselines = {"mean shape": 1.0} if measure == "ratio" else None
+    picture = learning_curve_plot(curves, baselines=baselines, ylabel=measure)
+    print(save_png(picture, path))
+
+
+def compare(args):
+    runs = {os.path.basename(os.path.normpath(r)): r for r in args.runs}
+    steps = sorted({r["step"] for run_dir in runs.values() for r in _records(run_dir)})
+    print("| run | " + " | ".join(str(s) for s in steps) + " |")
+    print("|---|" + "---|" * len(steps))
+    for name, run_dir in runs.items():
+        by_step = {r["step"]: r.get(args.measure) for r in _records(run_dir)}
+        cells = ["" if by_step.get(s) is None else f"{by_step[s]:.3g}" for s in steps]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    _plot(runs, args.measure, args.out)
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    {"run": run, "compare": compare}[args.verb](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
