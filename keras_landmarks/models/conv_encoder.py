@@ -4,8 +4,12 @@ import math
 
 import keras
 
+from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
+from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
 from keras_landmarks.models.conv_block import ConvBlock
+from keras_landmarks.models.conv_block import validate_batch_norm_momentum
+from keras_landmarks.models.conv_block import validate_kernel_initializer
 
 # Reference code: 8 conv layers, channels 32..256, stride 2 at conv 3, 5 and 7.
 REFERENCE_ENCODER_FILTERS = (32, 32, 64, 64, 128, 128, 256, 256)
@@ -45,6 +49,10 @@ class ConvEncoder(keras.layers.Layer):
         filters: sequence of ints, output channels of each conv.
         strides: sequence of 1 or 2, one per conv.
         weight_decay: float, default 1e-5. L2 factor on conv kernels.
+        kernel_initializer: str, default `"reference"` (truncated normal, std
+            0.01, the reference code's) or a Keras initializer name such as
+            `"he_normal"`. See `ConvBlock`.
+        batch_norm_momentum: float in [0, 1), default 0.99 (reference code).
 
     Call arguments:
         images: `(batch, height, width, 3)`, RGB in [0, 255] (not normalised:
@@ -67,19 +75,27 @@ class ConvEncoder(keras.layers.Layer):
         filters=REFERENCE_ENCODER_FILTERS,
         strides=REFERENCE_ENCODER_STRIDES,
         weight_decay=WEIGHT_DECAY,
+        kernel_initializer=KERNEL_INITIALIZER,
+        batch_norm_momentum=BATCH_NORM_MOMENTUM,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.filters, self.strides = validate_filters_and_strides(
             filters, strides, type(self).__name__
         )
+        validate_kernel_initializer(kernel_initializer)
+        validate_batch_norm_momentum(batch_norm_momentum)
         self.weight_decay = weight_decay
+        self.kernel_initializer = kernel_initializer
+        self.batch_norm_momentum = float(batch_norm_momentum)
         self.blocks = [
             ConvBlock(
                 f,
                 FIRST_KERNEL_SIZE if i == 0 else 3,
                 strides=s,
                 weight_decay=weight_decay,
+                kernel_initializer=kernel_initializer,
+                batch_norm_momentum=batch_norm_momentum,
                 dtype=self.dtype_policy,
                 name=f"block_{i}",
             )
@@ -117,6 +133,8 @@ class ConvEncoder(keras.layers.Layer):
                 "filters": self.filters,
                 "strides": self.strides,
                 "weight_decay": self.weight_decay,
+                "kernel_initializer": self.kernel_initializer,
+                "batch_norm_momentum": self.batch_norm_momentum,
             }
         )
         return config

@@ -3,9 +3,13 @@
 import keras
 from keras import ops
 
+from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
+from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
 from keras_landmarks.models.conv_block import ConvBlock
 from keras_landmarks.models.conv_block import conv_kernel_kwargs
+from keras_landmarks.models.conv_block import validate_batch_norm_momentum
+from keras_landmarks.models.conv_block import validate_kernel_initializer
 
 # Reference code: 256 -> 128 -> 64 -> 32 channels, one entry per resolution.
 REFERENCE_GENERATOR_FILTERS = (256, 128, 64, 32)
@@ -32,6 +36,10 @@ class ImageGenerator(keras.layers.Layer):
             the image's scale (`"sigmoid"`, 255) learns the colour range in a few
             steps instead of thousands: the CPU preset uses it.
         output_scale: float, default 1.
+        kernel_initializer: str, default `"reference"` (truncated normal, std
+            0.01, the reference code's) or a Keras initializer name such as
+            `"he_normal"`; for every conv, the last (linear) one included.
+        batch_norm_momentum: float in [0, 1), default 0.99 (reference code).
 
     Call arguments:
         inputs: list `[features, maps]`, `(batch, h, w, C)` and `(batch, h, w, K)`.
@@ -54,9 +62,13 @@ class ImageGenerator(keras.layers.Layer):
         weight_decay=WEIGHT_DECAY,
         output_activation=None,
         output_scale=1.0,
+        kernel_initializer=KERNEL_INITIALIZER,
+        batch_norm_momentum=BATCH_NORM_MOMENTUM,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        validate_kernel_initializer(kernel_initializer)
+        validate_batch_norm_momentum(batch_norm_momentum)
         if output_activation not in (None, "sigmoid"):
             raise ValueError(
                 "`output_activation` must be None or 'sigmoid'. "
@@ -80,6 +92,8 @@ class ImageGenerator(keras.layers.Layer):
         self.weight_decay = weight_decay
         self.output_activation = output_activation
         self.output_scale = float(output_scale)
+        self.kernel_initializer = kernel_initializer
+        self.batch_norm_momentum = float(batch_norm_momentum)
         self.stages = []
         for level, f in enumerate(filters):
             last = level == len(filters) - 1
@@ -89,6 +103,8 @@ class ImageGenerator(keras.layers.Layer):
                         f,
                         3,
                         weight_decay=weight_decay,
+                        kernel_initializer=kernel_initializer,
+                        batch_norm_momentum=batch_norm_momentum,
                         dtype=self.dtype_policy,
                         name=f"level_{level}_block_{i}",
                     )
@@ -104,7 +120,7 @@ class ImageGenerator(keras.layers.Layer):
             padding="same",
             dtype=self.dtype_policy,
             name="to_image",
-            **conv_kernel_kwargs(weight_decay),
+            **conv_kernel_kwargs(weight_decay, kernel_initializer),
         )
 
     @property
@@ -158,6 +174,8 @@ class ImageGenerator(keras.layers.Layer):
                 "weight_decay": self.weight_decay,
                 "output_activation": self.output_activation,
                 "output_scale": self.output_scale,
+                "kernel_initializer": self.kernel_initializer,
+                "batch_norm_momentum": self.batch_norm_momentum,
             }
         )
         return config

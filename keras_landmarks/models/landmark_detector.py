@@ -2,8 +2,12 @@
 
 import keras
 
+from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
+from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
 from keras_landmarks.models.conv_block import conv_kernel_kwargs
+from keras_landmarks.models.conv_block import validate_batch_norm_momentum
+from keras_landmarks.models.conv_block import validate_kernel_initializer
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
 from keras_landmarks.models.conv_encoder import ConvEncoder
@@ -34,6 +38,10 @@ class LandmarkDetector(keras.layers.Layer):
         filters: sequence of ints, encoder channels (default the reference's).
         strides: sequence of 1 or 2, encoder strides (default the reference's).
         weight_decay: float, default 1e-5.
+        kernel_initializer: str, default `"reference"` (truncated normal, std
+            0.01, the reference code's) or a Keras initializer name such as
+            `"he_normal"`; for every conv, the 1x1 head included.
+        batch_norm_momentum: float in [0, 1), default 0.99 (reference code).
 
     Call arguments:
         images: `(batch, height, width, 3)`, RGB in [0, 255].
@@ -55,14 +63,26 @@ class LandmarkDetector(keras.layers.Layer):
         filters=REFERENCE_ENCODER_FILTERS,
         strides=REFERENCE_ENCODER_STRIDES,
         weight_decay=WEIGHT_DECAY,
+        kernel_initializer=KERNEL_INITIALIZER,
+        batch_norm_momentum=BATCH_NORM_MOMENTUM,
         **kwargs,
     ):
         super().__init__(**kwargs)
         validate_num_keypoints(num_keypoints)
+        validate_kernel_initializer(kernel_initializer)
+        validate_batch_norm_momentum(batch_norm_momentum)
         self.num_keypoints = num_keypoints
         self.weight_decay = weight_decay
+        self.kernel_initializer = kernel_initializer
+        self.batch_norm_momentum = float(batch_norm_momentum)
         self.encoder = ConvEncoder(
-            filters, strides, weight_decay, dtype=self.dtype_policy, name="encoder"
+            filters,
+            strides,
+            weight_decay,
+            kernel_initializer=kernel_initializer,
+            batch_norm_momentum=batch_norm_momentum,
+            dtype=self.dtype_policy,
+            name="encoder",
         )
         self.filters, self.strides = self.encoder.filters, self.encoder.strides
         self.head = keras.layers.Conv2D(
@@ -70,7 +90,7 @@ class LandmarkDetector(keras.layers.Layer):
             1,
             dtype=self.dtype_policy,
             name="heatmaps",
-            **conv_kernel_kwargs(weight_decay),
+            **conv_kernel_kwargs(weight_decay, kernel_initializer),
         )
 
     @property
@@ -97,6 +117,8 @@ class LandmarkDetector(keras.layers.Layer):
                 "filters": self.filters,
                 "strides": self.strides,
                 "weight_decay": self.weight_decay,
+                "kernel_initializer": self.kernel_initializer,
+                "batch_norm_momentum": self.batch_norm_momentum,
             }
         )
         return config

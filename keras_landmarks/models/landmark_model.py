@@ -9,7 +9,11 @@ from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
 from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
 from keras_landmarks.losses.equivariance_loss import EquivarianceLoss
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
+from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
+from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
+from keras_landmarks.models.conv_block import validate_batch_norm_momentum
+from keras_landmarks.models.conv_block import validate_kernel_initializer
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
 from keras_landmarks.models.conv_encoder import ConvEncoder
@@ -96,6 +100,12 @@ class LandmarkModel(keras.Model):
             carried through the known warp, must land on the target keypoints);
             the pairs must then carry "source_grid"
             (`tps_pairs(..., return_grid=True)`).
+        kernel_initializer: str, default `"reference"` (truncated normal, std
+            0.01, the reference code's) or a Keras initializer name such as
+            `"he_normal"` or `"glorot_uniform"`: every conv of the networks this
+            model builds (not of prebuilt ones passed in).
+        batch_norm_momentum: float in [0, 1), default 0.99 (reference code):
+            every batch norm of the networks this model builds.
 
     Call arguments:
         inputs: dict `{"source", "target"[, "mask"]}` or tuple
@@ -132,6 +142,8 @@ class LandmarkModel(keras.Model):
         reconstruction_loss=None,
         bottleneck=None,
         equivariance_weight=0.0,
+        kernel_initializer=KERNEL_INITIALIZER,
+        batch_norm_momentum=BATCH_NORM_MOMENTUM,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -143,13 +155,19 @@ class LandmarkModel(keras.Model):
         self.equivariance_weight = float(equivariance_weight)
         validate_num_keypoints(num_keypoints)
         self.image_size = _image_size(image_size)
+        validate_kernel_initializer(kernel_initializer)
+        validate_batch_norm_momentum(batch_norm_momentum)
         self.gaussian_std = gaussian_std
         self.weight_decay = weight_decay
+        self.kernel_initializer = kernel_initializer
+        self.batch_norm_momentum = float(batch_norm_momentum)
         self.detector = detector or LandmarkDetector(
             num_keypoints,
             encoder_filters,
             encoder_strides,
             weight_decay,
+            kernel_initializer=kernel_initializer,
+            batch_norm_momentum=batch_norm_momentum,
             dtype=self.dtype_policy,
             name="detector",
         )
@@ -165,6 +183,8 @@ class LandmarkModel(keras.Model):
             encoder_filters,
             encoder_strides,
             weight_decay,
+            kernel_initializer=kernel_initializer,
+            batch_norm_momentum=batch_norm_momentum,
             dtype=self.dtype_policy,
             name="appearance_encoder",
         )
@@ -174,6 +194,8 @@ class LandmarkModel(keras.Model):
             weight_decay,
             output_activation=generator_output,
             output_scale=255.0 if generator_output == "sigmoid" else 1.0,
+            kernel_initializer=kernel_initializer,
+            batch_norm_momentum=batch_norm_momentum,
             dtype=self.dtype_policy,
             name="generator",
         )
@@ -379,6 +401,8 @@ class LandmarkModel(keras.Model):
                 "image_size": self.image_size,
                 "gaussian_std": self.gaussian_std,
                 "weight_decay": self.weight_decay,
+                "kernel_initializer": self.kernel_initializer,
+                "batch_norm_momentum": self.batch_norm_momentum,
                 "detector": serialize(self.detector),
                 "appearance_encoder": serialize(self.appearance_encoder),
                 "generator": serialize(self.generator),

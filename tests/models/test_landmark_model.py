@@ -106,6 +106,81 @@ def test_keras_save_and_load_give_identical_outputs(tmp_path):
     )
 
 
+def _convs_and_norms(model):
+    """Every conv and batch norm of the networks a `LandmarkModel` builds."""
+    blocks = [
+        *model.detector.encoder.blocks,
+        *model.appearance_encoder.blocks,
+        *(block for stage in model.generator.stages for block in stage),
+    ]
+    convs = [b.conv for b in blocks] + [model.detector.head, model.generator.to_image]
+    return convs, [b.norm for b in blocks]
+
+
+def _check_walk_is_complete(model, convs, norms):
+    # The loss network is frozen, so the trainable kernels are the networks'.
+    kernels = [v.path for v in model.trainable_variables if v.path.endswith("kernel")]
+    assert sorted(c.kernel.path for c in convs) == sorted(kernels)
+    means = [v.path for v in model.non_trainable_variables if "moving_mean" in v.path]
+    assert sorted(n.moving_mean.path for n in norms) == sorted(means)
+
+
+def test_default_initialisation_is_the_reference():
+    default = tiny_model()
+    explicit = tiny_model(kernel_initializer="reference", batch_norm_momentum=0.99)
+    he = tiny_model(kernel_initializer="he_normal")
+    # Same layout (the paths differ only by Keras' name suffixes), same values.
+    for a, b in zip(default.weights, explicit.weights, strict=True):
+        np.testing.assert_array_equal(to_numpy(a), to_numpy(b))
+    convs, norms = _convs_and_norms(default)
+    _check_walk_is_complete(default, convs, norms)
+    assert len(convs) == 15 and len(norms) == 13  # TINY: 4 + 4 + (2 + 2 + 1)
+    for conv in convs:
+        kernel = to_numpy(conv.kernel)
+        assert np.all(np.abs(kernel) <= 0.02 + 1e-7), conv.path  # truncated at 2 std
+        assert float(np.std(kernel)) == pytest.approx(0.0088, rel=0.35), conv.path
+    assert all(norm.momentum == 0.99 for norm in norms)
+
+    # he_normal: every conv, the detector head and the generator's last included,
+    # gets std sqrt(2 / fan_in) (within 4 standard errors of the estimate).
+    he_convs, _ = _convs_and_norms(he)
+    for conv in he_convs:
+        kernel = to_numpy(conv.kernel)
+        fan_in = int(np.prod(kernel.shape[:-1]))
+        expected = (2 / fan_in) ** 0.5
+        rel = 4 / (2 * kernel.size) ** 0.5
+        assert float(np.std(kernel)) == pytest.approx(expected, rel=rel), conv.path
+
+
+def test_ablation_arguments_reach_every_network_and_survive_saving(tmp_path):
+    model = tiny_model(kernel_initializer="he_uniform", batch_norm_momentum=0.9)
+    config = model.get_config()
+    assert config["kernel_initializer"] == "he_uniform"
+    assert config["batch_norm_momentum"] == 0.9
+    path = tmp_path / "model.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)
+    clone = kl.LandmarkModel.from_config(config)
+    for network in (model, clone, loaded):
+        assert network.kernel_initializer == "he_uniform"
+        assert network.batch_norm_momentum == 0.9
+        for sub in (network.detector, network.appearance_encoder, network.generator):
+            assert sub.kernel_initializer == "he_uniform"
+            assert sub.batch_norm_momentum == 0.9
+        convs, norms = _convs_and_norms(network)
+        _check_walk_is_complete(network, convs, norms)
+        assert all(
+            isinstance(c.kernel_initializer, keras.initializers.HeUniform)
+            for c in convs
+        )
+        assert all(n.momentum == 0.9 for n in norms)
+    pairs = toy_pairs(2)
+    for key in ("reconstruction", "keypoints"):
+        np.testing.assert_array_equal(
+            to_numpy(model(pairs)[key]), to_numpy(loaded(pairs)[key])
+        )
+
+
 def test_predict_keypoints_in_pixels():
     model = tiny_model()
     images = toy_pairs(5)["target"]
@@ -127,6 +202,9 @@ def test_predict_keypoints_in_pixels():
         (dict(image_size=16), "at least 32"),
         (dict(image_size="big"), "image_size='big'"),
         (dict(generator_filters=(8, 8)), "upsamples by 2"),
+        (dict(kernel_initializer="he"), "kernel_initializer='he'"),
+        (dict(kernel_initializer=None), "kernel_initializer=None"),
+        (dict(batch_norm_momentum=1), "batch_norm_momentum=1"),
     ],
 )
 def test_bad_arguments(kwargs, match):

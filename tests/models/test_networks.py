@@ -50,6 +50,114 @@ def test_init_and_weight_decay():
 
 
 @pytest.mark.parametrize(
+    "kernel_initializer, make_expected",
+    [
+        (None, lambda: keras.initializers.TruncatedNormal(stddev=0.01)),
+        ("reference", lambda: keras.initializers.TruncatedNormal(stddev=0.01)),
+        ("he_normal", keras.initializers.HeNormal),
+        ("glorot_uniform", keras.initializers.GlorotUniform),
+    ],
+)
+def test_kernel_is_the_named_initializer_under_the_same_seed(
+    kernel_initializer, make_expected
+):
+    # None: the default, which must stay the reference code's truncated normal.
+    # Also shows that checking the name draws no seed of its own.
+    kwargs = (
+        {} if kernel_initializer is None else {"kernel_initializer": kernel_initializer}
+    )
+    keras.utils.set_random_seed(3)
+    block = ConvBlock(8, 3, **kwargs)
+    block.build((None, 8, 8, 4))
+    keras.utils.set_random_seed(3)
+    expected = make_expected()((3, 3, 4, 8))
+    np.testing.assert_array_equal(
+        keras.ops.convert_to_numpy(block.conv.kernel),
+        keras.ops.convert_to_numpy(expected),
+    )
+    assert block.get_config()["kernel_initializer"] == (
+        kernel_initializer or "reference"
+    )
+
+
+def _std(variable):
+    return float(np.std(keras.ops.convert_to_numpy(variable)))
+
+
+def test_he_normal_std_on_convs_of_known_fan_in():
+    # Keras' he_normal: std sqrt(2 / fan_in), fan_in = kh * kw * in_channels.
+    block = ConvBlock(64, 3, kernel_initializer="he_normal")
+    block.build((None, 8, 8, 16))
+    assert _std(block.conv.kernel) == pytest.approx((2 / 144) ** 0.5, rel=0.1)
+
+    # The detector's 1x1 head: fan_in = the encoder's last channels, 64.
+    detector = LandmarkDetector(32, (8, 64), (1, 1), kernel_initializer="he_normal")
+    detector.build((None, 16, 16, 3))
+    assert _std(detector.head.kernel) == pytest.approx((2 / 64) ** 0.5, rel=0.1)
+    first = detector.encoder.blocks[0].conv.kernel  # 7x7x3: fan_in 147
+    assert _std(first) == pytest.approx((2 / 147) ** 0.5, rel=0.1)
+
+    # The generator's last (linear) conv: 3x3 on 32 channels, fan_in 288.
+    generator = ImageGenerator((8, 32), kernel_initializer="he_normal")
+    generator.build(((None, 8, 8, 8), (None, 8, 8, 4)))
+    assert _std(generator.to_image.kernel) == pytest.approx((2 / 288) ** 0.5, rel=0.1)
+    # ... while the reference init would give 0.0088 everywhere.
+    reference = ImageGenerator((8, 32))
+    reference.build(((None, 8, 8, 8), (None, 8, 8, 4)))
+    assert _std(reference.to_image.kernel) == pytest.approx(0.0088, rel=0.25)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.5, 0.99])
+def test_batch_norm_momentum_sets_the_moving_statistics(momentum):
+    block = ConvBlock(4, 1, batch_norm_momentum=momentum)
+    images = _images(4, 8)
+    block(images, training=True)
+    batch_mean = np.mean(keras.ops.convert_to_numpy(block.conv(images)), (0, 1, 2))
+    # Keras: moving = momentum * moving + (1 - momentum) * batch, from 0.
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(block.norm.moving_mean),
+        (1 - momentum) * batch_mean,
+        rtol=1e-4,
+        atol=1e-6,
+    )
+
+
+def test_new_arguments_reach_every_block_and_survive_the_config():
+    kwargs = dict(kernel_initializer="he_uniform", batch_norm_momentum=0.8)
+    layers = [
+        ConvBlock(8, **kwargs),
+        ConvEncoder((8, 8), (1, 2), **kwargs),
+        LandmarkDetector(4, (8, 8), (1, 2), **kwargs),
+        ImageGenerator((8, 8), **kwargs),
+    ]
+    for layer in layers:
+        clone = type(layer).from_config(layer.get_config())
+        for network in (layer, clone):
+            assert network.kernel_initializer == "he_uniform"
+            assert network.batch_norm_momentum == 0.8
+            convs, norms = _convs_and_norms(network)
+            assert convs and norms
+            assert all(
+                isinstance(c.kernel_initializer, keras.initializers.HeUniform)
+                for c in convs
+            )
+            assert all(n.momentum == 0.8 for n in norms)
+
+
+def _convs_and_norms(network):
+    if isinstance(network, ConvBlock):
+        return [network.conv], [network.norm]
+    if isinstance(network, ConvEncoder):
+        blocks, extra = network.blocks, []
+    elif isinstance(network, LandmarkDetector):
+        blocks, extra = network.encoder.blocks, [network.head]
+    else:
+        blocks = [b for stage in network.stages for b in stage]
+        extra = [network.to_image]
+    return [b.conv for b in blocks] + extra, [b.norm for b in blocks]
+
+
+@pytest.mark.parametrize(
     "layer, inputs",
     [
         (ConvBlock(8, 3, strides=2), _images()),
@@ -69,6 +177,27 @@ def test_battery(layer, inputs, tmp_path):
     run_layer_battery(layer, inputs, tmp_path)
 
 
+ABLATION = dict(kernel_initializer="glorot_uniform", batch_norm_momentum=0.9)
+
+
+@pytest.mark.parametrize(
+    "layer, inputs",
+    [
+        (LandmarkDetector(5, (8, 16), (2, 2), **ABLATION), _images()),
+        (
+            ImageGenerator((16, 8), **ABLATION),
+            [
+                np.random.default_rng(1).normal(size=(2, 8, 8, 16)).astype("f4"),
+                np.random.default_rng(2).uniform(size=(2, 8, 8, 5)).astype("f4"),
+            ],
+        ),
+    ],
+    ids=["detector", "generator"],
+)
+def test_battery_with_ablation_arguments(layer, inputs, tmp_path):
+    run_layer_battery(layer, inputs, tmp_path)
+
+
 @pytest.mark.parametrize(
     "make, match",
     [
@@ -78,6 +207,43 @@ def test_battery(layer, inputs, tmp_path):
         (lambda: LandmarkDetector(0), "num_keypoints=0"),
         (lambda: ImageGenerator(()), "filters"),
         (lambda: ImageGenerator((8,), output_channels=0), "output_channels"),
+        (lambda: ConvBlock(8, kernel_initializer="he"), "kernel_initializer='he'"),
+        (
+            lambda: ConvBlock(8, kernel_initializer=keras.initializers.HeNormal()),
+            "kernel_initializer=<",
+        ),
+        # Names Keras resolves, but not to an initializer usable from a name alone.
+        (
+            lambda: ConvEncoder((8,), (1,), kernel_initializer="Initializer"),
+            "kernel_initializer='Initializer'",
+        ),
+        (
+            lambda: LandmarkDetector(4, (8,), (1,), kernel_initializer="constant"),
+            "kernel_initializer='constant'",
+        ),
+        (
+            lambda: ImageGenerator(
+                (8,), kernel_initializer="keras_landmarks>ConvBlock"
+            ),
+            "kernel_initializer='keras_landmarks>ConvBlock'",
+        ),
+        (lambda: ConvBlock(8, batch_norm_momentum=1.0), "batch_norm_momentum=1.0"),
+        (
+            lambda: ConvEncoder((8,), (1,), batch_norm_momentum=-0.1),
+            "batch_norm_momentum=-0.1",
+        ),
+        (
+            lambda: LandmarkDetector(4, (8,), (1,), batch_norm_momentum=True),
+            "batch_norm_momentum=True",
+        ),
+        (
+            lambda: ImageGenerator((8,), batch_norm_momentum="0.9"),
+            "batch_norm_momentum='0.9'",
+        ),
+        (
+            lambda: ConvBlock(8, batch_norm_momentum=float("nan")),
+            "batch_norm_momentum=nan",
+        ),
     ],
 )
 def test_bad_arguments(make, match):
