@@ -49,6 +49,12 @@ def _parser():
     run.add_argument("--equivariance-weight", type=float, default=0.0)
     run.add_argument("--gaussian-std", type=float, default=None)
     run.add_argument(
+        "--source-warp-scale",
+        type=float,
+        default=1.0,
+        help="multiply every std of the reference source warp (1)",
+    )
+    run.add_argument(
         "--loss",
         default="pixel_l2",
         help="pixel_l2 (default), pixel_l1, or vgg16:LAYER,LAYER (frozen "
@@ -87,7 +93,17 @@ def run(args):
     from keras_landmarks.precision import announce_precision
     from keras_landmarks.training import synthetic_faces_job as job
 
+    from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
+    from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
+
     announce_precision(args.precision)
+    k = args.source_warp_scale
+    source_warp = TpsWarpStrength(
+        SOURCE_WARP.rotation_std * k,
+        SOURCE_WARP.scale_std * k,
+        SOURCE_WARP.translation_std * k,
+        tuple(v * k for v in SOURCE_WARP.warp_std),
+    )
     image_size = args.image_size or job.DEMO_IMAGE_SIZE
     overrides = {"image_size": image_size}
     if args.gaussian_std is not None:
@@ -126,6 +142,7 @@ def run(args):
         seed=args.seed,
         model=model,
         curve_every=args.every,
+        source_warp=source_warp,
         verbose=2,
         **options,
     )
@@ -152,7 +169,8 @@ def _plot(runs, measure, path):
         records = [r for r in _records(run_dir) if measure in r]
         curves[name] = ([r["step"] for r in records], [r[measure] for r in records])
     baselines = {"mean shape": 1.0} if measure == "ratio" else None
-    picture = learning_curve_plot(curves, baselines=baselines, ylabel=measure)
+    label = "error / mean-shape error" if measure == "ratio" else measure
+    picture = learning_curve_plot(curves, baselines=baselines, ylabel=label)
     print(save_png(picture, path))
 
 

@@ -12,6 +12,7 @@ import tensorflow as tf
 from keras_landmarks.data.synthetic_faces import FRAMINGS
 from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
 from keras_landmarks.data.synthetic_faces import make_faces
+from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
 from keras_landmarks.data.tps_pairs import tps_pairs
 from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
@@ -80,6 +81,7 @@ def run_synthetic_faces(
     model=None,
     verbose="auto",
     curve_every=None,
+    source_warp=SOURCE_WARP,
 ):
     """Trains the CPU configuration on synthetic faces and evaluates it.
 
@@ -115,6 +117,8 @@ def run_synthetic_faces(
             error / mean shape, keypoint-to-part distances, equivariance and
             geometry-follow) into `run_dir/learning_curve.json` and
             TensorBoard (`run_dir/logs/curve`).
+        source_warp: `TpsWarpStrength` of the source warp, default the
+            reference's `SOURCE_WARP` (`tps_pairs`).
 
     Returns:
         A `JobResult`.
@@ -152,7 +156,10 @@ def run_synthetic_faces(
         .map(lambda image: tf.cast(image, tf.float32))
     )
     pairs = tps_pairs(
-        images, seed=seed, return_grid=getattr(model, "equivariance_weight", 0) > 0
+        images,
+        seed=seed,
+        source_warp=source_warp,
+        return_grid=getattr(model, "equivariance_weight", 0) > 0,
     )
     callbacks = []
     if curve_every:
