@@ -48,6 +48,8 @@ def _parser():
     run.add_argument("--learning-rate", type=float, default=None)
     run.add_argument("--equivariance-weight", type=float, default=0.0)
     run.add_argument("--gaussian-std", type=float, default=None)
+    run.add_argument("--kernel-initializer", default=None, help="e.g. he_normal")
+    run.add_argument("--batch-norm-momentum", type=float, default=None)
     run.add_argument(
         "--source-warp-scale",
         type=float,
@@ -88,13 +90,12 @@ def _reconstruction_loss(spec):
 def run(args):
     import keras
 
+    from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
+    from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
     from keras_landmarks.models.presets import cpu_model
     from keras_landmarks.models.presets import cpu_optimizer
     from keras_landmarks.precision import announce_precision
     from keras_landmarks.training import synthetic_faces_job as job
-
-    from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
-    from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
 
     announce_precision(args.precision)
     k = args.source_warp_scale
@@ -106,8 +107,9 @@ def run(args):
     )
     image_size = args.image_size or job.DEMO_IMAGE_SIZE
     overrides = {"image_size": image_size}
-    if args.gaussian_std is not None:
-        overrides["gaussian_std"] = args.gaussian_std
+    for name in ("gaussian_std", "kernel_initializer", "batch_norm_momentum"):
+        if getattr(args, name) is not None:
+            overrides[name] = getattr(args, name)
     keras.utils.set_random_seed(args.seed)
     model = cpu_model(
         args.num_keypoints,
