@@ -69,6 +69,7 @@ def _parser():
     compare.add_argument(
         "--measure", default="ratio", help="record key to plot (default ratio)"
     )
+    compare.add_argument("--title", default="Learning curve", help="plot title")
     return parser
 
 
@@ -162,7 +163,7 @@ def _records(run_dir):
         return json.load(f)["records"]
 
 
-def _plot(runs, measure, path):
+def _plot(runs, measure, path, title="Learning curve"):
     from keras_landmarks.visualization import learning_curve_plot
     from keras_landmarks.visualization import save_png
 
@@ -172,7 +173,9 @@ def _plot(runs, measure, path):
         curves[name] = ([r["step"] for r in records], [r[measure] for r in records])
     baselines = {"mean shape": 1.0} if measure == "ratio" else None
     label = "error / mean-shape error" if measure == "ratio" else measure
-    picture = learning_curve_plot(curves, baselines=baselines, ylabel=label)
+    picture = learning_curve_plot(
+        curves, baselines=baselines, ylabel=label, title=title
+    )
     print(save_png(picture, path))
 
 
@@ -185,7 +188,7 @@ def compare(args):
         by_step = {r["step"]: r.get(args.measure) for r in _records(run_dir)}
         cells = ["" if by_step.get(s) is None else f"{by_step[s]:.3g}" for s in steps]
         print(f"| {name} | " + " | ".join(cells) + " |")
-    _plot(runs, args.measure, args.out)
+    _plot(runs, args.measure, args.out, args.title)
 
 
 def main(argv=None):

@@ -202,13 +202,17 @@ def make_model(config, image_size, vgg):
 
 
 def random_batch(batch_size, image_size, seed=0):
-    """A batch dict of random images on [0, 255] and a mask on [0, 1]."""
+    """A batch dict of random images on [0, 255], a mask on [0, 1] and a warp
+    grid near the identity (for the CPU preset's equivariance term)."""
     rng = np.random.default_rng(seed)
     shape = (batch_size, image_size, image_size)
+    axis = np.linspace(-1.0, 1.0, image_size)
+    identity = np.stack(np.meshgrid(axis, axis), -1)
     return {
         "source": rng.uniform(0, 255, (*shape, 3)).astype("float32"),
         "target": rng.uniform(0, 255, (*shape, 3)).astype("float32"),
         "mask": rng.uniform(0, 1, (*shape, 1)).astype("float32"),
+        "source_grid": (identity + rng.normal(0, 0.02, (*shape, 2))).astype("float32"),
     }
 
 

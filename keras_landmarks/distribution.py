@@ -34,6 +34,8 @@ Example (TensorFlow):
 
 import keras
 
+from keras_landmarks.layers.walk_layers import walk_layers
+
 
 def _tf_distribute():
     if keras.backend.backend() != "tensorflow":
@@ -166,7 +168,7 @@ def synchronize_batch_norm(model, synchronized=True):
             f"backend={keras.backend.backend()!r}"
         )
     count = 0
-    for layer in model._flatten_layers(include_self=True, recursive=True):
+    for layer in walk_layers(model):
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.synchronized = bool(synchronized)
             count += 1

@@ -42,6 +42,7 @@ class Config:
     framing: str = "loose"  # pose spread: "loose" or "aligned" (tight crops)
     clutter: float = 0.5  # background clutter contrast, 0 (plain) to 1 (full)
     seed: int = 0  # faces, warps and initialisation
+    equivariance_weight: float = 0.0  # optional term; 1e4 measured (docs)
 
 
 def main(argv=None):

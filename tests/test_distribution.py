@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from keras_landmarks import distribution
+from keras_landmarks.layers.walk_layers import walk_layers
 from tests.helpers import REPO
 from tests.helpers import tiny_model
 
@@ -198,7 +199,7 @@ def test_synchronized_batch_norm_is_not_saved(tmp_path):
     loaded = keras.saving.load_model(path)
     norms = [
         layer
-        for layer in loaded._flatten_layers()
+        for layer in walk_layers(loaded)
         if isinstance(layer, keras.layers.BatchNormalization)
     ]
     assert len(norms) == 13 and not any(layer.synchronized for layer in norms)

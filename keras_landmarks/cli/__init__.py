@@ -70,6 +70,13 @@ def _positive_float(text):
     return value
 
 
+def _non_negative_float(text):
+    value = _number(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
 def _unit_float(text):
     value = _number(text)
     if not 0 <= value <= 1:
@@ -156,6 +163,18 @@ def build_parser():
         type=_demo_image_size,
         help="side of the square faces in pixels, a multiple of 4 (48)",
     )
+    demo.add_argument(
+        "--equivariance-weight",
+        type=_non_negative_float,
+        help="weight of the optional equivariance term (not in the paper); 1e4 "
+        "was measured in docs/learning.md (0)",
+    )
+    demo.add_argument(
+        "--curve-every",
+        type=_positive_int,
+        help="measure the model every N steps (error / mean shape, keypoint-to-"
+        "part distances, label-free measures) into OUT/learning_curve.json",
+    )
     _add_precision(demo)
 
     train = commands.add_parser(
@@ -196,6 +215,13 @@ def build_parser():
         "`python -m keras_landmarks.losses.vgg_weights` once) or a .weights.h5 path",
     )
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--equivariance-weight",
+        type=_non_negative_float,
+        default=0.0,
+        help="cpu preset: weight of the optional equivariance term (not in the "
+        "paper; still images only); 1e4 was measured in docs/learning.md (0)",
+    )
     train.add_argument(
         "--curve-every",
         type=_non_negative_int,

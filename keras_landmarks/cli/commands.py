@@ -28,7 +28,12 @@ def demo(args):
 
     announce_precision(args.precision)
     # Options left out keep the job's defaults (DEMO_IMAGE_SIZE, DEFAULT_CLUTTER).
-    given = {"clutter": args.clutter, "image_size": args.image_size}
+    given = {
+        "clutter": args.clutter,
+        "image_size": args.image_size,
+        "equivariance_weight": args.equivariance_weight,
+        "curve_every": args.curve_every,
+    }
     result = run_synthetic_faces(
         args.out,
         minutes=args.minutes,
@@ -42,6 +47,7 @@ def demo(args):
 
 
 def train(args):
+    from keras_landmarks.data.sources import has_known_warp
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.models.presets import CPU_BATCH_SIZE
     from keras_landmarks.models.presets import PAPER_BATCH_SIZE
@@ -58,6 +64,11 @@ def train(args):
 
     if args.steps is None and args.minutes is None:
         raise ValueError("give --steps, --minutes or both to bound the run")
+    if args.equivariance_weight and not has_known_warp(args.data):
+        raise ValueError(
+            "--equivariance-weight needs still images (each pair's warp is "
+            f"known); {args.data} gives video frame pairs"
+        )
     announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     if args.preset == "paper":
@@ -71,10 +82,19 @@ def train(args):
         loss = make_reconstruction_loss(
             args.loss or "pixel_l2", args.vgg, args.vgg_weights
         )
-        model = cpu_model(args.num_keypoints, reconstruction_loss=loss)
+        model = cpu_model(
+            args.num_keypoints,
+            reconstruction_loss=loss,
+            equivariance_weight=args.equivariance_weight,
+        )
         model.compile(optimizer=cpu_optimizer())
         batch_size = args.batch_size or CPU_BATCH_SIZE
-    pairs = training_pairs(args.data, model.image_size[0], seed=args.seed)
+    pairs = training_pairs(
+        args.data,
+        model.image_size[0],
+        seed=args.seed,
+        return_grid=model.equivariance_weight > 0,
+    )
     callbacks = []
     if args.curve_every:
         # Label-free measures on the first targets (no annotations needed).

@@ -39,6 +39,7 @@ def image_folder_pairs(
     source_warp=SOURCE_WARP,
     shuffle_buffer=None,
     repeat=False,
+    return_grid=False,
 ):
     """Thin-plate-spline pairs from a folder of images (see `tps_pairs`).
 
@@ -49,9 +50,12 @@ def image_folder_pairs(
         target_warp, source_warp: `TpsWarpStrength`, default the reference's.
         shuffle_buffer: optional int; shuffle the images with this buffer.
         repeat: bool, default False. Repeat forever, fresh warps every pass.
+        return_grid: bool, default False. Also yield each pair's warp,
+            "source_grid" (for `LandmarkModel(equivariance_weight=...)`).
 
     Returns:
-        `tf.data.Dataset` of {"source", "target", "mask"} dicts.
+        `tf.data.Dataset` of {"source", "target", "mask"} dicts (and
+        "source_grid").
 
     Example:
 
@@ -63,4 +67,4 @@ def image_folder_pairs(
         images = images.shuffle(shuffle_buffer, seed=seed)
     if repeat:
         images = images.repeat()
-    return tps_pairs(images, seed, target_warp, source_warp)
+    return tps_pairs(images, seed, target_warp, source_warp, return_grid=return_grid)

@@ -31,6 +31,8 @@ import dataclasses
 
 import keras
 
+from keras_landmarks.layers.walk_layers import walk_layers
+
 
 @dataclasses.dataclass(frozen=True)
 class ConvCost:
@@ -70,7 +72,7 @@ def built_conv_costs(layer):
     (a fully convolutional loss network) needs `chain_conv_costs` instead.
     """
     costs = []
-    for sublayer in layer._flatten_layers(include_self=True, recursive=True):
+    for sublayer in walk_layers(layer):
         if not isinstance(sublayer, keras.layers.Conv2D):
             continue
         config = sublayer.get_build_config() or {}

@@ -17,6 +17,14 @@ CPU_GENERATOR_FILTERS = (64, 32, 16)
 # Measured on a 2-core CPU: lr 2e-3 learns about twice as fast as 1e-3 at this size.
 CPU_LEARNING_RATE = 2e-3
 CPU_BATCH_SIZE = 16
+# The weight of the optional equivariance term (`EquivarianceLoss`, not in the
+# paper) measured on a 2-core CPU (docs/learning.md): it lifts 32-px aligned
+# faces off the mean-shape plateau sooner and makes the keypoints several times
+# more equivariant, for 1.2x the step cost, but does not lower the main job's
+# error at equal training time, so no preset turns it on. Pass it as
+# `equivariance_weight=` with pairs that carry their warp
+# (`tps_pairs(..., return_grid=True)`).
+MEASURED_EQUIVARIANCE_WEIGHT = 1e4
 # Reference code: batch 50.
 PAPER_BATCH_SIZE = 50
 

@@ -21,10 +21,13 @@ RESULTS_FILENAME = "results.json"
 UNTRAINED_FILENAME = "untrained_keypoints.npz"
 
 
-def seeded_cpu_model(num_keypoints, image_size, seed):
-    """`cpu_model` initialised from `seed` and compiled with `cpu_optimizer`."""
+def seeded_cpu_model(num_keypoints, image_size, seed, **kwargs):
+    """`cpu_model` initialised from `seed` and compiled with `cpu_optimizer`.
+
+    `kwargs` go to `cpu_model` (e.g. `equivariance_weight=0` for video pairs).
+    """
     keras.utils.set_random_seed(seed)
-    model = cpu_model(num_keypoints, image_size=image_size)
+    model = cpu_model(num_keypoints, image_size=image_size, **kwargs)
     model.compile(optimizer=cpu_optimizer())
     return model
 

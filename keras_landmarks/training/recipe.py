@@ -282,6 +282,7 @@ def build_model(
     code_size=None,
     adversarial_weight=1.0,
     learning_rate=None,
+    equivariance_weight=0.0,
 ):
     """A compiled `LandmarkModel` for a recipe.
 
@@ -300,6 +301,8 @@ def build_model(
         code_size: int, the dense bottleneck's width d.
         adversarial_weight: float, the generator's adversarial term weight.
         learning_rate: optional float; default the architecture's optimiser's.
+        equivariance_weight: float, default 0 (the paper). See `LandmarkModel`;
+            the recipe's pairs must then carry their warp.
     """
     check_choice("architecture", architecture, tuple(ARCHITECTURES))
     check_choice("loss", loss, LOSSES)
@@ -329,6 +332,7 @@ def build_model(
         encoder_strides=encoder_strides,
         generator_filters=generator_filters,
         reconstruction_loss=reconstruction_loss,
+        equivariance_weight=equivariance_weight,
     )
     if bottleneck == "dense":
         factor = math.prod(encoder_strides)

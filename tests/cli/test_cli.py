@@ -88,14 +88,24 @@ def test_demo_passes_its_options_to_the_job(tmp_path, monkeypatch, capsys):
 
     monkeypatch.setattr(synthetic_faces_job, "run_synthetic_faces", fake_job)
     argv = ["demo", "--out", str(tmp_path), "--steps", "3", "--clutter", "0.25"]
-    assert main([*argv, "--image-size", "32", "--framing", "aligned"]) == 0
+    more = ["--equivariance-weight", "1e4", "--curve-every", "250"]
+    assert main([*argv, "--image-size", "32", "--framing", "aligned", *more]) == 0
     ((run_dir, kwargs),) = calls
     assert run_dir == str(tmp_path)
     assert kwargs["steps"] == 3 and kwargs["clutter"] == 0.25
     assert kwargs["image_size"] == 32 and kwargs["framing"] == "aligned"
+    assert kwargs["equivariance_weight"] == 1e4 and kwargs["curve_every"] == 250
     assert "Trained 3 steps" in capsys.readouterr().out
     main(["demo", "--out", str(tmp_path), "--steps", "3"])
-    assert "clutter" not in calls[1][1] and "image_size" not in calls[1][1]
+    for name in ("clutter", "image_size", "equivariance_weight", "curve_every"):
+        assert name not in calls[1][1], name
+
+
+def test_equivariance_needs_still_images(tmp_path, capsys):
+    argv = ["train", "--data", f"videos:{tmp_path}", "--out", str(tmp_path / "r")]
+    assert main([*argv, "--steps", "1", "--equivariance-weight", "10"]) == 2
+    assert "needs still images" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
 
 
 def test_unknown_data_spec_lists_the_choices(tmp_path, capsys):
@@ -214,6 +224,8 @@ def test_train_on_an_image_folder_then_resume(tmp_path):
         "2",
         "--curve-every",
         "1",
+        "--equivariance-weight",
+        "1000",
     ]
     assert main(argv) == 0
     assert (run / "model.keras").exists() and (run / "pictures").is_dir()
