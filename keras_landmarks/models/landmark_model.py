@@ -25,6 +25,8 @@ from keras_landmarks.models.optimizer import reference_optimizer
 
 # Paper: 128x128 faces.
 REFERENCE_IMAGE_SIZE = 128
+# None: the reference's spatial appearance map; "global": averaged over space.
+APPEARANCE_POOLINGS = (None, "global")
 MIN_IMAGE_SIZE = 32
 
 
@@ -144,9 +146,16 @@ class LandmarkModel(keras.Model):
         equivariance_weight=0.0,
         kernel_initializer=KERNEL_INITIALIZER,
         batch_norm_momentum=BATCH_NORM_MOMENTUM,
+        appearance_pooling=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if appearance_pooling not in APPEARANCE_POOLINGS:
+            raise ValueError(
+                f"`appearance_pooling` must be one of {APPEARANCE_POOLINGS}. "
+                f"Received: appearance_pooling={appearance_pooling!r}"
+            )
+        self.appearance_pooling = appearance_pooling
         if not equivariance_weight >= 0:
             raise ValueError(
                 "`equivariance_weight` must be >= 0. "
@@ -304,6 +313,9 @@ class LandmarkModel(keras.Model):
         heatmaps = self.detector(target, training=training)
         keypoints, maps = self.bottleneck(heatmaps)
         features = self.appearance_encoder(source, training=training)
+        if self.appearance_pooling == "global":
+            pooled = ops.mean(features, axis=(1, 2), keepdims=True)
+            features = ops.broadcast_to(pooled, ops.shape(features))
         reconstruction = self.generator([features, maps], training=training)
         return {
             "reconstruction": reconstruction,
@@ -409,6 +421,7 @@ class LandmarkModel(keras.Model):
                 "reconstruction_loss": serialize(self.reconstruction_loss),
                 "bottleneck": serialize(self.bottleneck),
                 "equivariance_weight": self.equivariance_weight,
+                "appearance_pooling": self.appearance_pooling,
             }
         )
         return config

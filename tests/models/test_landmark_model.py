@@ -233,3 +233,26 @@ def test_bad_images():
         model({"source": good["source"]})
     with pytest.raises(ValueError, match="do not pass `loss`"):
         model.compile(loss="mse")
+
+
+def test_global_appearance_pooling_hides_where_the_source_is():
+    # He-initialised, so outputs are of order 1 (the reference's 0.01 init
+    # gives 1e-11 and every comparison would pass).
+    model = tiny_model(appearance_pooling="global", kernel_initializer="he_normal")
+    rng = np.random.default_rng(0)
+    target = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    source = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    output = to_numpy(model({"source": source, "target": target})["reconstruction"])
+    _, maps = model.bottleneck(model.detector(target))
+    features = to_numpy(model.appearance_encoder(source))
+    # The generator sees the spatial mean of the appearance map everywhere.
+    pooled = np.broadcast_to(features.mean(axis=(1, 2), keepdims=True), features.shape)
+    expected = to_numpy(model.generator([pooled, maps]))
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(output, expected, atol=1e-4 * scale)
+    spatial = to_numpy(model.generator([features, maps]))
+    assert np.abs(spatial - expected).max() > 1e-2 * scale
+    clone = type(model).from_config(model.get_config())
+    assert clone.appearance_pooling == "global"
+    with pytest.raises(ValueError, match="Received: appearance_pooling='max'"):
+        tiny_model(appearance_pooling="max")
