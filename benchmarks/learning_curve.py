@@ -51,6 +51,9 @@ def _parser():
     run.add_argument("--kernel-initializer", default=None, help="e.g. he_normal")
     run.add_argument("--batch-norm-momentum", type=float, default=None)
     run.add_argument(
+        "--appearance-pooling", default=None, help="global: a non-spatial code"
+    )
+    run.add_argument(
         "--source-warp-scale",
         type=float,
         default=1.0,
@@ -108,7 +111,12 @@ def run(args):
     )
     image_size = args.image_size or job.DEMO_IMAGE_SIZE
     overrides = {"image_size": image_size}
-    for name in ("gaussian_std", "kernel_initializer", "batch_norm_momentum"):
+    for name in (
+        "gaussian_std",
+        "kernel_initializer",
+        "batch_norm_momentum",
+        "appearance_pooling",
+    ):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
     keras.utils.set_random_seed(args.seed)
