@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from keras_landmarks.visualization.plotting import draw_baselines
 from keras_landmarks.visualization.plotting import figure_to_array
 from keras_landmarks.visualization.plotting import new_figure
 
@@ -51,17 +52,7 @@ def learning_curve_plot(
                 f"length. Received: {len(steps)} and {len(values)}"
             )
         axes.plot(steps, values, marker="o", markersize=3, label=name)
-    for name, value in (baselines or {}).items():
-        axes.axhline(float(value), linestyle="--", color="gray", linewidth=1.0)
-        axes.annotate(
-            f"{name} ({float(value):.2f})",
-            xy=(0.99, float(value)),
-            xycoords=("axes fraction", "data"),
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="dimgray",
-        )
+    draw_baselines(axes, baselines, linewidth=1.0)
     axes.set_title(title)
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)

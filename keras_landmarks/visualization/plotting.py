@@ -17,3 +17,24 @@ def figure_to_array(figure):
     figure.canvas.draw()
     rgba = np.asarray(figure.canvas.buffer_rgba())
     return np.array(rgba[..., :3], dtype="uint8")
+
+
+def draw_baselines(axes, baselines, linewidth=1.2):
+    """Dashed grey horizontal lines, each labelled `name (value)` at the right.
+
+    Args:
+        axes: a matplotlib `Axes`.
+        baselines: dict name -> float, or None (nothing drawn).
+        linewidth: float, default 1.2.
+    """
+    for name, value in (baselines or {}).items():
+        axes.axhline(float(value), linestyle="--", color="gray", linewidth=linewidth)
+        axes.annotate(
+            f"{name} ({float(value):.2f})",
+            xy=(0.99, float(value)),
+            xycoords=("axes fraction", "data"),
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="dimgray",
+        )

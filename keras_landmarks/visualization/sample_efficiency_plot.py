@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from keras_landmarks.visualization.plotting import draw_baselines
 from keras_landmarks.visualization.plotting import figure_to_array
 from keras_landmarks.visualization.plotting import new_figure
 
@@ -68,17 +69,7 @@ def sample_efficiency_plot(
             linewidth=0,
         )
         ticks.update(ns.tolist())
-    for name, value in (baselines or {}).items():
-        axes.axhline(float(value), linestyle="--", color="gray", linewidth=1.2)
-        axes.annotate(
-            f"{name} ({float(value):.2f})",
-            xy=(0.99, float(value)),
-            xycoords=("axes fraction", "data"),
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color="dimgray",
-        )
+    draw_baselines(axes, baselines, linewidth=1.2)
     axes.set_xscale("log")
     ticks = sorted(ticks)
     axes.set_xticks(ticks)
