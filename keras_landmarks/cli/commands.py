@@ -345,12 +345,13 @@ def visualize(args):
     model = load_detector(args.model)
     if not hasattr(model, "generator"):
         raise ValueError("visualize needs a .keras LandmarkModel (not a SavedModel)")
-    pairs = first_pairs(training_pairs(args.data, model.image_size[0], args.seed), 8)
-    written = model_pictures(model, pairs, args.out)
-    sample = first_pairs(
-        training_pairs(args.data, model.image_size[0], args.seed + 1), CURVE_IMAGES
-    )["target"]
-    measures = label_free_measures(model, sample, seed=args.seed)
+    # One read of the data: the first 8 pairs for the pictures, the targets of
+    # the first CURVE_IMAGES for the label-free measures.
+    pairs = first_pairs(
+        training_pairs(args.data, model.image_size[0], args.seed), CURVE_IMAGES
+    )
+    written = model_pictures(model, {k: v[:8] for k, v in pairs.items()}, args.out)
+    measures = label_free_measures(model, pairs["target"], seed=args.seed)
     print(_format_label_free(measures))
     picture = keypoint_bars(
         measures["equivariance_per_keypoint"],

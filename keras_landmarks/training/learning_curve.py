@@ -159,6 +159,7 @@ class LearningCurve(keras.callbacks.Callback):
         self._previous_seconds = 0.0
         self._start = None
         self._measuring_seconds = 0.0
+        self._current_step = 0
 
     def _step(self):
         return int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
@@ -179,12 +180,18 @@ class LearningCurve(keras.callbacks.Callback):
             import tensorflow as tf
 
             self._writer = tf.summary.create_file_writer(self.log_dir)
+        # Read the optimizer's counter once; per batch it is counted here, so
+        # the training loop never waits on a device-to-host copy.
+        self._current_step = self._step()
         if self.at_start and not self.records:
-            self._record(self._step())
+            self._record(self._current_step)
 
     def on_train_batch_end(self, batch, logs=None):
-        step = self._step()
-        if step % self.every == 0 and not any(r["step"] == step for r in self.records):
+        self._current_step += 1
+        step = self._current_step
+        if step % self.every == 0 and (
+            not self.records or self.records[-1]["step"] < step
+        ):
             self._record(step)
 
     def _record(self, step):
