@@ -26,6 +26,11 @@ import os
 import sys
 
 CURVE_FILENAME = "learning_curve.json"
+# Reference lines of `pose_oracle_predictions`, as the plots label them.
+ORACLE_LABELS = {
+    "translation": "knows only the position",
+    "similarity": "knows only the pose",
+}
 
 
 def _parser():
@@ -179,7 +184,14 @@ def _plot(runs, measure, path, title="Learning curve"):
     for name, run_dir in runs.items():
         records = [r for r in _records(run_dir) if measure in r]
         curves[name] = ([r["step"] for r in records], [r[measure] for r in records])
-    baselines = {"mean shape": 1.0} if measure == "ratio" else None
+    baselines = None
+    if measure == "ratio":
+        # The pose oracles depend only on the data: take them from any record.
+        first = next(iter(_records(next(iter(runs.values())))), {})
+        baselines = {"mean shape": 1.0}
+        for transform, label in ORACLE_LABELS.items():
+            if f"{transform}_oracle_ratio" in first:
+                baselines[label] = first[f"{transform}_oracle_ratio"]
     label = "error / mean-shape error" if measure == "ratio" else measure
     picture = learning_curve_plot(
         curves, baselines=baselines, ylabel=label, title=title

@@ -7,6 +7,8 @@ untrained-detector baselines (`evaluate_landmarks`, `format_results`).
 Without annotations, `label_free` scores a detector by how well its keypoints
 follow a warp of the image, the generated geometry and a video, and
 `part_distances` asks whether some keypoint sits on each annotated part.
+`pose_oracle_predictions` gives the reference lines of keypoints that would
+know only the object's position or pose.
 """
 
 from keras_landmarks.evaluation.baselines import MeanShapeRegressor
@@ -28,6 +30,7 @@ from keras_landmarks.evaluation.metrics import percent_within_distance
 from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.part_distances import PartDistances
 from keras_landmarks.evaluation.part_distances import part_distances
+from keras_landmarks.evaluation.pose_oracle import pose_oracle_predictions
 from keras_landmarks.evaluation.regression import LandmarkRegressor
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.evaluation.report import LandmarkResults
@@ -58,6 +61,7 @@ __all__ = [
     "model_reconstruct",
     "part_distances",
     "percent_within_distance",
+    "pose_oracle_predictions",
     "random_tps_grids",
     "sample_efficiency_curve",
     "swap_pairs",

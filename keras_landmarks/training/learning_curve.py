@@ -16,7 +16,10 @@ import time
 import keras
 import numpy as np
 
+from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.part_distances import part_distances
+from keras_landmarks.evaluation.pose_oracle import POSE_TRANSFORMS
+from keras_landmarks.evaluation.pose_oracle import pose_oracle_predictions
 from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.report import TRAINED
 from keras_landmarks.evaluation.report import UNTRAINED
@@ -89,7 +92,10 @@ def landmark_measures(
         dict of floats and lists: `error` (% IOD), `mean_shape_error`,
         `untrained_error` (if given), `ratio` (error / mean shape),
         `part_median_percent` (per part, % IOD, `part_distances`),
-        `part_keypoint`, and the `label_free_measures`.
+        `part_keypoint`, `translation_oracle_ratio` and
+        `similarity_oracle_ratio` (the error of keypoints that knew only the
+        face's position, or its pose, as a fraction of the mean shape's:
+        `pose_oracle_predictions`), and the `label_free_measures`.
     """
     train_keypoints = model.predict_keypoints(regression_images)
     test_keypoints = model.predict_keypoints(test_images)
@@ -109,6 +115,18 @@ def landmark_measures(
         "ratio": float(results.overall[TRAINED] / results.overall[MEAN_SHAPE]),
         "part_median_percent": [float(v) for v in parts.median_percent],
         "part_keypoint": [int(k) for k in parts.keypoint],
+        **{
+            f"{transform}_oracle_ratio": float(
+                inter_ocular_error(
+                    pose_oracle_predictions(
+                        regression_landmarks, test_landmarks, transform
+                    ),
+                    test_landmarks,
+                )
+                / results.overall[MEAN_SHAPE]
+            )
+            for transform in POSE_TRANSFORMS
+        },
         **label_free_measures(model, test_images[:num_label_free], seed=seed),
     }
     if untrained_keypoints is not None:
