@@ -54,6 +54,17 @@ def _parser():
     run.add_argument("--equivariance-weight", type=float, default=0.0)
     run.add_argument("--gaussian-std", type=float, default=None)
     run.add_argument("--kernel-initializer", default=None, help="e.g. he_normal")
+    for name, example in (
+        ("encoder-filters", "16,16,32,32,64,64"),
+        ("encoder-strides", "1,1,2,1,2,1"),
+        ("generator-filters", "64,32,16"),
+    ):
+        run.add_argument(
+            f"--{name}",
+            type=_int_tuple,
+            default=None,
+            help=f"comma-separated ints (the CPU preset's: {example})",
+        )
     run.add_argument("--batch-norm-momentum", type=float, default=None)
     run.add_argument(
         "--appearance-pooling", default=None, help="global: a non-spatial code"
@@ -79,6 +90,15 @@ def _parser():
     )
     compare.add_argument("--title", default="Learning curve", help="plot title")
     return parser
+
+
+def _int_tuple(text):
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, e.g. 1,1,2,1. Received: {text!r}"
+        ) from None
 
 
 def _reconstruction_loss(spec):
@@ -117,6 +137,9 @@ def run(args):
     image_size = args.image_size or job.DEMO_IMAGE_SIZE
     overrides = {"image_size": image_size}
     for name in (
+        "encoder_filters",
+        "encoder_strides",
+        "generator_filters",
         "gaussian_std",
         "kernel_initializer",
         "batch_norm_momentum",
