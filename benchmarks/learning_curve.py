@@ -51,7 +51,9 @@ def _parser():
     run.add_argument("--num-test", type=int, default=None)
     run.add_argument("--batch-size", type=int, default=None)
     run.add_argument("--learning-rate", type=float, default=None)
-    run.add_argument("--equivariance-weight", type=float, default=0.0)
+    run.add_argument(
+        "--equivariance-weight", type=float, default=None, help="default: preset's"
+    )
     run.add_argument("--gaussian-std", type=float, default=None)
     run.add_argument("--kernel-initializer", default=None, help="e.g. he_normal")
     for name, example in (
@@ -67,7 +69,11 @@ def _parser():
         )
     run.add_argument("--batch-norm-momentum", type=float, default=None)
     run.add_argument(
-        "--appearance-pooling", default=None, help="global: a non-spatial code"
+        "--appearance-pooling",
+        choices=("global", "spatial"),
+        default=None,
+        help="global: a code averaged over space (the preset's); spatial: the "
+        "reference's map",
     )
     run.add_argument(
         "--source-warp-scale",
@@ -143,15 +149,18 @@ def run(args):
         "gaussian_std",
         "kernel_initializer",
         "batch_norm_momentum",
-        "appearance_pooling",
+        "equivariance_weight",
     ):
         if getattr(args, name) is not None:
             overrides[name] = getattr(args, name)
+    if args.appearance_pooling is not None:
+        overrides["appearance_pooling"] = (
+            None if args.appearance_pooling == "spatial" else args.appearance_pooling
+        )
     keras.utils.set_random_seed(args.seed)
     model = cpu_model(
         args.num_keypoints,
         reconstruction_loss=_reconstruction_loss(args.loss),
-        equivariance_weight=args.equivariance_weight,
         **overrides,
     )
     optimizer = (

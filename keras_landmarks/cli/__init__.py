@@ -166,8 +166,8 @@ def build_parser():
     demo.add_argument(
         "--equivariance-weight",
         type=_non_negative_float,
-        help="weight of the optional equivariance term (not in the paper); 1e4 "
-        "was measured in docs/learning.md (0)",
+        help="weight of the equivariance term (not in the paper; measured in "
+        "docs/learning.md); 0 turns it off (1e4, the cpu preset's)",
     )
     demo.add_argument(
         "--curve-every",
@@ -218,9 +218,9 @@ def build_parser():
     train.add_argument(
         "--equivariance-weight",
         type=_non_negative_float,
-        default=0.0,
-        help="cpu preset: weight of the optional equivariance term (not in the "
-        "paper; still images only); 1e4 was measured in docs/learning.md (0)",
+        help="weight of the equivariance term (not in the paper; still images "
+        "only: video pairs train without it); 0 turns it off (cpu preset: 1e4, "
+        "measured in docs/learning.md; paper preset: 0)",
     )
     train.add_argument(
         "--curve-every",

@@ -64,18 +64,30 @@ def train(args):
 
     if args.steps is None and args.minutes is None:
         raise ValueError("give --steps, --minutes or both to bound the run")
-    if args.equivariance_weight and not has_known_warp(args.data):
-        raise ValueError(
-            "--equivariance-weight needs still images (each pair's warp is "
-            f"known); {args.data} gives video frame pairs"
-        )
+    equivariance = {}
+    if args.equivariance_weight is not None:
+        equivariance["equivariance_weight"] = args.equivariance_weight
+    if not has_known_warp(args.data):
+        if args.equivariance_weight:
+            raise ValueError(
+                "--equivariance-weight needs still images (each pair's warp is "
+                f"known); {args.data} gives video frame pairs"
+            )
+        if args.preset == "cpu":
+            print(
+                "Video frame pairs carry no warp: training without the "
+                "cpu preset's equivariance term."
+            )
+        equivariance["equivariance_weight"] = 0.0
     announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     if args.preset == "paper":
         loss = make_reconstruction_loss(
             args.loss or "perceptual", args.vgg, args.vgg_weights
         )
-        model = paper_model(args.num_keypoints, reconstruction_loss=loss)
+        model = paper_model(
+            args.num_keypoints, reconstruction_loss=loss, **equivariance
+        )
         model.compile()
         batch_size = args.batch_size or PAPER_BATCH_SIZE
     else:
@@ -85,7 +97,7 @@ def train(args):
         model = cpu_model(
             args.num_keypoints,
             reconstruction_loss=loss,
-            equivariance_weight=args.equivariance_weight,
+            **equivariance,
         )
         model.compile(optimizer=cpu_optimizer())
         batch_size = args.batch_size or CPU_BATCH_SIZE

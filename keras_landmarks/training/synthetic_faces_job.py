@@ -82,7 +82,7 @@ def run_synthetic_faces(
     verbose="auto",
     curve_every=None,
     source_warp=SOURCE_WARP,
-    equivariance_weight=0.0,
+    equivariance_weight=None,
 ):
     """Trains the CPU configuration on synthetic faces and evaluates it.
 
@@ -120,8 +120,9 @@ def run_synthetic_faces(
             TensorBoard (`run_dir/logs/curve`).
         source_warp: `TpsWarpStrength` of the source warp, default the
             reference's `SOURCE_WARP` (`tps_pairs`).
-        equivariance_weight: float, default 0. The optional equivariance term
-            of the `cpu_model` built here (`LandmarkModel`); the pairs then
+        equivariance_weight: optional float, the equivariance term of the
+            `cpu_model` built here (`LandmarkModel`); default the preset's
+            (`CPU_EQUIVARIANCE_WEIGHT`), 0 turns it off. With a term the pairs
             carry their warp.
 
     Returns:
@@ -149,9 +150,12 @@ def run_synthetic_faces(
     test_images = test_images.astype("float32")
 
     if model is None:
-        model = seeded_cpu_model(
-            num_keypoints, image_size, seed, equivariance_weight=equivariance_weight
+        given = (
+            {}
+            if equivariance_weight is None
+            else {"equivariance_weight": equivariance_weight}
         )
+        model = seeded_cpu_model(num_keypoints, image_size, seed, **given)
     untrained = untrained_keypoints(model, run_dir, regression_images, test_images)
 
     print("[2/4] Training on thin-plate-spline pairs")

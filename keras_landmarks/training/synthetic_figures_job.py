@@ -104,7 +104,16 @@ def run_synthetic_figures(
     )
     test = _frames_and_joints(num_test_sequences, sequence_length, image_size, seed + 2)
     if model is None:
-        model = seeded_cpu_model(num_keypoints, image_size, seed)
+        # Frame pairs carry no warp, so no equivariance term; the spatial
+        # appearance map is kept because the global code was measured on
+        # still-image pairs only (docs/learning.md).
+        model = seeded_cpu_model(
+            num_keypoints,
+            image_size,
+            seed,
+            equivariance_weight=0.0,
+            appearance_pooling=None,
+        )
     untrained = untrained_keypoints(model, run_dir, regression[0], test[0])
     pairs = frame_pairs_from_arrays(
         frames,
