@@ -5,9 +5,10 @@ gives with the same global batch. Two pieces of the model see the batch as a
 whole and need care on TensorFlow, where each replica runs the step on its own
 slice:
 
-- the perceptual loss's running normalisers use the batch mean of each term:
-  `PerceptualLoss` averages the per-replica means with `cross_replica_mean`
-  (differentiably, so the gradient through the divisor is the one-device one);
+- the reconstruction losses' running normalisers use the batch mean of each
+  term: `RunningNormalizer` averages the per-replica means with
+  `cross_replica_mean` (differentiably, so the gradient through the divisor is
+  the one-device one);
 - batch norm uses per-replica batch statistics unless synchronised:
   `synchronize_batch_norm(model)` makes it use the global batch, as the
   reference (one GPU) did.

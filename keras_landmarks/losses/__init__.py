@@ -10,6 +10,7 @@ from keras_landmarks.losses.perceptual_loss import REFERENCE_INITIAL_NORMALIZERS
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning
 from keras_landmarks.losses.pixel_loss import PixelLoss
+from keras_landmarks.losses.running_normalizer import RunningNormalizer
 
 __all__ = [
     "DEFAULT_LAYERS",
@@ -18,6 +19,7 @@ __all__ = [
     "PixelLoss",
     "REFERENCE_INITIAL_NORMALIZERS",
     "RandomLossNetworkWarning",
+    "RunningNormalizer",
     "VGGFeatures",
 ]
 

@@ -5,22 +5,20 @@ import warnings
 import keras
 from keras import ops
 
-from keras_landmarks.distribution import cross_replica_mean
 from keras_landmarks.losses.loss_network import build_loss_network
-from keras_landmarks.losses.mask_resize import resize_mask
+from keras_landmarks.losses.masked_distance import DISTANCES
+from keras_landmarks.losses.masked_distance import masked_mean_distance
+from keras_landmarks.losses.running_normalizer import FIRST_BATCH
+from keras_landmarks.losses.running_normalizer import NORMALIZER_DECAY
+from keras_landmarks.losses.running_normalizer import RunningNormalizer
 
 # Reference code: the raw image plus conv1_2 ... conv5_2 of the loss network.
 DEFAULT_LAYERS = ("input", "conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2")
 # Reference code: initial running normalisers for its colourisation VGG-16 on
 # [0, 255] inputs. They belong to that network and scale; see `initial_normalizers`.
 REFERENCE_INITIAL_NORMALIZERS = (100.0, 1.6, 2.3, 1.8, 2.8, 100.0)
-# Reference code: w <- w + (1 - decay) * (m - w).
-NORMALIZER_DECAY = 0.99
 # Reference code: the sum of normalised terms is multiplied by 1000.
 LOSS_SCALE = 1000.0
-FIRST_BATCH = "first_batch"
-# Guards 0 / 0 for an all-zero mask; far below any real normaliser.
-NORMALIZER_FLOOR = 1e-12
 
 
 class RandomLossNetworkWarning(UserWarning):
@@ -37,7 +35,9 @@ class PerceptualLoss(keras.layers.Layer):
     divided by a running average of itself, `w_k <- w_k + (1 - decay)(m_k - w_k)`,
     updated with the current batch and used in the same step; the gradient flows
     through the divisor, as in the reference code. The updated `w_k` is stored
-    only when `training=True`. The loss is `scale * sum_k m_k / w_k`.
+    only when `training=True`. The loss is `scale * sum_k m_k / w_k`. The
+    running averages live in the `running_normalizer` sublayer (a
+    `RunningNormalizer`); `normalizers` and `normalizers_ready` are its weights.
 
     All of this is computed in float32, whatever the dtype policy.
 
@@ -101,31 +101,22 @@ class PerceptualLoss(keras.layers.Layer):
                 "Without a loss network only the 'input' layer exists. "
                 f"Received: network=None, layers={layers}"
             )
-        if initial_normalizers != FIRST_BATCH:
-            try:
-                initial_normalizers = tuple(float(v) for v in initial_normalizers)
-            except TypeError:
-                initial_normalizers = None
-            if initial_normalizers is None or len(initial_normalizers) != len(layers):
-                raise ValueError(
-                    "`initial_normalizers` must be 'first_batch' or one float per "
-                    f"layer ({len(layers)}). Received: "
-                    f"initial_normalizers={initial_normalizers!r}"
-                )
-            if any(v <= 0 for v in initial_normalizers):
-                raise ValueError(
-                    "`initial_normalizers` must be positive. "
-                    f"Received: initial_normalizers={initial_normalizers}"
-                )
-        if not 0.0 <= decay < 1.0:
-            raise ValueError(f"`decay` must be in [0, 1). Received: decay={decay}")
-        if distance not in ("l1", "l2"):
+        # Validates `initial_normalizers` and `decay`. Made before the network
+        # so that `weights` lists the normalisers first, as it always has.
+        self.running_normalizer = RunningNormalizer(
+            len(layers),
+            initial_normalizers=initial_normalizers,
+            decay=decay,
+            dtype="float32",
+            name="running_normalizer",
+        )
+        if distance not in DISTANCES:
             raise ValueError(
                 f"`distance` must be 'l1' or 'l2'. Received: distance={distance!r}"
             )
         self.layer_names = layers
-        self.initial_normalizers = initial_normalizers
-        self.decay = float(decay)
+        self.initial_normalizers = self.running_normalizer.initial_normalizers
+        self.decay = self.running_normalizer.decay
         self.scale = float(scale)
         self.distance = distance
         self.weights_spec = weights
@@ -160,35 +151,8 @@ class PerceptualLoss(keras.layers.Layer):
                 "PerceptualLoss expects (batch, H, W, 3) RGB images. "
                 f"Received: shape={tuple(target_shape)}"
             )
-        count = len(self.layer_names)
-        if self.initial_normalizers == FIRST_BATCH:
-            initial = keras.initializers.Ones()
-        else:
-            initial = keras.initializers.Constant(list(self.initial_normalizers))
-        self.normalizers = self.add_weight(
-            shape=(count,),
-            initializer=initial,
-            trainable=False,
-            name="normalizers",
-            dtype="float32",
-            # Read and written in float32 under a mixed policy (an autocast
-            # variable reads as bfloat16, and on PyTorch its assign is lost).
-            autocast=False,
-            # Every replica assigns the same (all-reduced) value.
-            aggregation="mean",
-        )
-        # 0 until the first training batch has set the normalisers.
-        self.normalizers_ready = self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(
-                0.0 if self.initial_normalizers == FIRST_BATCH else 1.0
-            ),
-            trainable=False,
-            name="normalizers_ready",
-            dtype="float32",
-            autocast=False,
-            aggregation="mean",
-        )
+        if not self.running_normalizer.built:
+            self.running_normalizer.build((len(self.layer_names),))
         if self.network is not None and not self.network.built:
             self.network.build(tuple(target_shape))
         self.built = True
@@ -229,30 +193,13 @@ class PerceptualLoss(keras.layers.Layer):
 
     def loss_from_features(self, pairs, loss_mask=None, training=False):
         """The loss from precomputed `(gt, pred)` feature pairs, one per layer."""
-        means = []
-        for gt, pred in pairs:
-            diff = gt - pred
-            per_element = ops.square(diff) if self.distance == "l2" else ops.abs(diff)
-            if loss_mask is not None:
-                layer_mask = resize_mask(
-                    ops.cast(loss_mask, "float32"), gt.shape[1], gt.shape[2]
-                )
-                per_element = per_element * layer_mask
-            means.append(ops.mean(per_element))
-        # Under tf.distribute: the global-batch means, as on one device.
-        means = cross_replica_mean(ops.stack(means))
-        # Derive a new tensor from the variable before using it (never use the
-        # variable in the graph and then assign it in the same step: PyTorch).
-        stored = ops.convert_to_tensor(self.normalizers)
-        previous = ops.where(
-            self.normalizers_ready > 0, stored, ops.stop_gradient(means)
+        means = [
+            masked_mean_distance(gt, pred, loss_mask, self.distance)
+            for gt, pred in pairs
+        ]
+        terms, normalizers = self.running_normalizer(
+            ops.stack(means), training=training
         )
-        normalizers = previous + (1.0 - self.decay) * (means - previous)
-        # A fully masked batch gives m = w = 0: keep the term at 0, not NaN.
-        terms = means / ops.maximum(normalizers, NORMALIZER_FLOOR)
-        if training:
-            self.normalizers.assign(ops.stop_gradient(normalizers))
-            self.normalizers_ready.assign(1.0)
         result = {"total": self.scale * ops.sum(terms)}
         for i, name in enumerate(self.layer_names):
             result[name] = terms[i]
@@ -269,6 +216,24 @@ class PerceptualLoss(keras.layers.Layer):
             (len(self.layer_names),), dtype="float32"
         )
         return spec
+
+    @property
+    def normalizers(self):
+        """The running averages `w_k`: a float32 `(len(layers),)` variable."""
+        return self.running_normalizer.normalizers
+
+    @property
+    def normalizers_ready(self):
+        """0 until the first training batch has set `normalizers`, then 1."""
+        return self.running_normalizer.normalizers_ready
+
+    def load_own_variables(self, store):
+        # Files saved before the normaliser was its own layer hold its two
+        # variables here; newer files hold nothing for this layer itself.
+        if len(store.keys()):
+            self.running_normalizer.load_legacy_variables(store)
+        else:
+            super().load_own_variables(store)
 
     def get_config(self):
         config = super().get_config()

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import keras
 import numpy as np
 import pytest
@@ -11,6 +13,11 @@ from keras_landmarks.losses.mask_resize import resize_mask
 from tests.helpers import golden
 from tests.helpers import tiny_perceptual_loss
 from tests.helpers import to_numpy
+
+# Saved by the code before `RunningNormalizer`: PerceptualLoss(network=None,
+# layers=("input",), initial_normalizers=(10.0,), decay=0.9) after one batch
+# with squared error 4, so w = 10 + 0.1 (4 - 10) = 9.4.
+LEGACY_FILE = Path(__file__).parent / "legacy" / "perceptual_loss.keras"
 
 
 def _reference_pairs(ref, step):
@@ -187,6 +194,34 @@ def test_battery(tmp_path):
     clone.build(target.shape)
     clone.network.set_weights(loss.network.get_weights())
     np.testing.assert_allclose(to_numpy(clone(target, recon)["total"]), a, rtol=1e-6)
+
+
+def test_save_and_load_keep_the_normalizers(tmp_path):
+    loss = tiny_perceptual_loss()
+    rng = np.random.default_rng(0)
+    target = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
+    loss(target, target + 10.0, training=True)
+    loss(target, target - 20.0, training=True)
+    path = tmp_path / "perceptual_loss.keras"
+    keras.saving.save_model(loss, path)
+    loaded = keras.saving.load_model(path)
+    np.testing.assert_array_equal(
+        to_numpy(loaded.normalizers), to_numpy(loss.normalizers)
+    )
+    assert float(to_numpy(loaded.normalizers_ready)) == 1.0
+    a = loss(target, target + 5.0)
+    b = loaded(target, target + 5.0)
+    for key in a:
+        np.testing.assert_array_equal(to_numpy(a[key]), to_numpy(b[key]))
+
+
+def test_loads_a_file_saved_before_the_running_normalizer_layer():
+    loaded = keras.saving.load_model(LEGACY_FILE)
+    assert isinstance(loaded, PerceptualLoss)
+    assert loaded.decay == 0.9
+    # The state was stored under the loss itself; it reaches the sublayer.
+    np.testing.assert_allclose(to_numpy(loaded.normalizers), [9.4], rtol=1e-6)
+    assert float(to_numpy(loaded.normalizers_ready)) == 1.0
 
 
 @pytest.mark.parametrize(
