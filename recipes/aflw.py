@@ -10,10 +10,10 @@ default to 50k steps of batch 50, about a day on a 2017 GPU). Without
 `--init_model` the model is trained from scratch on AFLW (not the paper's
 protocol).
 
-Data: the AFLW root of the reference code (recipe.AFLW_LAYOUT): `output/*.jpg`,
-`aflw_{train,test}_images.txt`, `aflw_{train,test}_keypoints.mat`. Fine-tuning
-uses the AFLW training images without labels; the regressor is fitted on AFLW
-train and tested on AFLW test.
+Data: the AFLW root of the reference code (`keras_landmarks.data.aflw.AFLW_LAYOUT`):
+`output/*.jpg`, `aflw_{train,test}_images.txt`, `aflw_{train,test}_keypoints.mat`.
+Fine-tuning uses the AFLW training images without labels; the regressor is
+fitted on AFLW train and tested on AFLW test.
 
 Paper (Table 1), AFLW inter-ocular error: 6.86 % (K=10), 6.31 % (K=30),
 6.33 % (K=50).
@@ -21,17 +21,25 @@ Paper (Table 1), AFLW inter-ocular error: 6.86 % (K=10), 6.31 % (K=30),
 
 import dataclasses
 
-from keras_landmarks.training import recipe
+from keras_landmarks.data.aflw import AFLW_LAYOUT
+from keras_landmarks.data.aflw import aflw_pairs
+from keras_landmarks.data.aflw import aflw_splits
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_folder
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.training.recipe_model import finetune_model
 
 
 @dataclasses.dataclass
 class Config:
-    data_dir: str = ""  # AFLW root (recipe.AFLW_LAYOUT)
+    data_dir: str = ""  # AFLW root (AFLW_LAYOUT)
     init_model: str = ""  # the CelebA model.keras to fine-tune ("" = from scratch)
     run_dir: str = "runs/aflw"  # checkpoints, logs, model.keras, results.json
     num_keypoints: int = 10  # K when training from scratch (else the model's)
     image_size: int = 128  # the CelebA model's input size
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # when training from scratch
     loss_network: str = "vgg19"  # when training from scratch
     loss_weights: str = "imagenet"  # when training from scratch
@@ -41,27 +49,31 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int | None = None  # AFLW train images for the regressor (all)
     num_test: int | None = None  # AFLW test images (all)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order, warps and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    pairs = recipe.aflw_pairs(config.data_dir, config.image_size, config.seed)
-    splits = recipe.aflw_splits(
-        config.data_dir, config.image_size, config.num_regression, config.num_test
-    )
+    config = parse_overrides(Config(), argv or [])
+    with data_folder("data_dir", config.data_dir, AFLW_LAYOUT):
+        pairs = aflw_pairs(config.data_dir, config.image_size, config.seed)
+        check_pairs(pairs, "data_dir", config.data_dir, AFLW_LAYOUT)
+        splits = aflw_splits(
+            config.data_dir, config.image_size, config.num_regression, config.num_test
+        )
     model = None  # from scratch: built from the config
     if config.init_model:
-        model = recipe.finetune_model(
+        model = finetune_model(
             config.init_model,
             config.image_size,
             config.architecture,
             config.learning_rate,
             config.precision,
+            config.run_eagerly,
         )
-    return recipe.run_recipe_from(config, pairs, [splits], model=model)
+    return run_recipe_from(config, pairs, [splits], model=model)
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

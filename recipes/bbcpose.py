@@ -23,7 +23,16 @@ import dataclasses
 from keras_landmarks.data.bbc_pose import JOINTS
 from keras_landmarks.data.bbc_pose import bbc_pose
 from keras_landmarks.data.bbc_pose import bbc_pose_pairs
-from keras_landmarks.training import recipe
+from keras_landmarks.data.frame_pairs import ENDLESS
+from keras_landmarks.data.labelled_splits import LabelledSplits
+from keras_landmarks.data.labelled_splits import labelled_arrays
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
 
 EXPECTED = (
     "the BBC-Pose release: bbcpose.mat (or code/bbcpose.mat) and "
@@ -41,7 +50,7 @@ class Config:
     min_gap: int = 3  # frames between source and target, at least
     max_gap: int = 30  # and at most
     distance: float = 6.0  # BBC-Pose protocol: within 6 px
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
@@ -51,17 +60,18 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int | None = None  # annotated training frames (all)
     num_test: int | None = None  # annotated test frames (all)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
+    config = parse_overrides(Config(), argv or [])
+    require_folder(config.data_dir, "data_dir", EXPECTED)
     box = tuple(config.box) or None
     if box is not None and len(box) != 4:
-        raise recipe.RecipeError(f"--box must be x0,y0,x1,y1. Received: {box}")
-    with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+        raise RecipeError(f"--box must be x0,y0,x1,y1. Received: {box}")
+    with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = bbc_pose_pairs(
             config.data_dir,
             "train",
@@ -70,18 +80,18 @@ def main(argv=None):
             seed=config.seed,
             min_gap=config.min_gap,
             max_gap=config.max_gap,
-            num_pairs=recipe.ENDLESS,
+            num_pairs=ENDLESS,
         )
-        recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
-        regression = recipe.labelled_arrays(
+        check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
+        regression = labelled_arrays(
             bbc_pose(config.data_dir, "train", config.image_size, box=box),
             config.num_regression,
         )
-        test = recipe.labelled_arrays(
+        test = labelled_arrays(
             bbc_pose(config.data_dir, "test", config.image_size, box=box),
             config.num_test,
         )
-    joints = recipe.LabelledSplits(
+    joints = LabelledSplits(
         *regression,
         *test,
         metric="within_distance",
@@ -89,8 +99,8 @@ def main(argv=None):
         landmark_names=JOINTS,
         name="bbc_pose",
     )
-    return recipe.run_recipe_from(config, pairs, [joints])
+    return run_recipe_from(config, pairs, [joints])
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

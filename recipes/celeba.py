@@ -21,16 +21,23 @@ Paper (Table 1), MAFL inter-ocular error: 3.19 % (K=10), 2.58 % (K=30),
 
 import dataclasses
 
-from keras_landmarks.training import recipe
+from keras_landmarks.data.celeba import CELEBA_LAYOUT
+from keras_landmarks.data.celeba import celeba_pairs
+from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_folder
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import run_main
 
 
 @dataclasses.dataclass
 class Config:
-    data_dir: str = ""  # CelebA root (recipe.CELEBA_LAYOUT)
+    data_dir: str = ""  # CelebA root (CELEBA_LAYOUT)
     run_dir: str = "runs/celeba"  # checkpoints, logs, model.keras, results.json
     num_keypoints: int = 10  # K: paper 10, 30 or 50
     image_size: int = 128  # reference: resize 160, centre-crop 128
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = (
         "perceptual"  # paper Table 2: perceptual, pixel_l1/l2, adversarial_l1/l2
     )
@@ -42,18 +49,21 @@ class Config:
     learning_rate: float = 1e-3  # reference code (x0.95 every 100k steps)
     num_regression: int | None = None  # MAFL train images for the regressor (all)
     num_test: int | None = None  # MAFL test images (all 1000)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order, warps and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    pairs = recipe.celeba_pairs(config.data_dir, config.image_size, config.seed)
-    mafl = recipe.mafl_splits(
-        config.data_dir, config.image_size, config.num_regression, config.num_test
-    )
-    return recipe.run_recipe_from(config, pairs, [mafl])
+    config = parse_overrides(Config(), argv or [])
+    with data_folder("data_dir", config.data_dir, CELEBA_LAYOUT):
+        pairs = celeba_pairs(config.data_dir, config.image_size, config.seed)
+        check_pairs(pairs, "data_dir", config.data_dir, CELEBA_LAYOUT)
+        mafl = mafl_splits(
+            config.data_dir, config.image_size, config.num_regression, config.num_test
+        )
+    return run_recipe_from(config, pairs, [mafl])
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

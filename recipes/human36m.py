@@ -21,8 +21,16 @@ we do not quote the number here (not re-checked).
 
 import dataclasses
 
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.human36m import human36m_pairs
-from keras_landmarks.training import recipe
+from keras_landmarks.data.labelled_splits import LabelledSplits
+from keras_landmarks.data.labelled_splits import pair_landmarks
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
 
 EXPECTED = (
     "the Human3.6M archives unpacked: <subject>/Videos/<Action>.<camera>.mp4 and "
@@ -40,7 +48,7 @@ class Config:
     image_size: int = 128  # paper
     min_gap: int = 3  # paper: gap uniform in [3, 30] frames
     max_gap: int = 30  # paper
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
@@ -50,26 +58,27 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int = 5000  # training frames for the regressor (our choice)
     num_test: int = 2000  # S11 frames tested (our choice)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
+    config = parse_overrides(Config(), argv or [])
+    require_folder(config.data_dir, "data_dir", EXPECTED)
     common = dict(min_gap=config.min_gap, max_gap=config.max_gap)
-    with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+    with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = human36m_pairs(
             config.data_dir,
             "train",
             config.image_size,
             subjects=list(config.train_subjects),
             seed=config.seed,
-            num_pairs=recipe.ENDLESS,
+            num_pairs=ENDLESS,
             **common,
         )
-        recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
-        regression = recipe.pair_landmarks(
+        check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
+        regression = pair_landmarks(
             human36m_pairs(
                 config.data_dir,
                 "train",
@@ -83,7 +92,7 @@ def main(argv=None):
             ),
             config.num_regression,
         )
-        test = recipe.pair_landmarks(
+        test = pair_landmarks(
             human36m_pairs(
                 config.data_dir,
                 "test",
@@ -97,11 +106,11 @@ def main(argv=None):
             ),
             config.num_test,
         )
-    joints = recipe.LabelledSplits(
+    joints = LabelledSplits(
         *regression, *test, metric="size_normalized", name="human36m"
     )
-    return recipe.run_recipe_from(config, pairs, [joints])
+    return run_recipe_from(config, pairs, [joints])
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

@@ -29,10 +29,16 @@ import os
 import keras
 
 from keras_landmarks.data.image_folder import image_folder
-from keras_landmarks.training import recipe
 from keras_landmarks.training.colorization import colorization_batches
 from keras_landmarks.training.colorization import colorization_model
 from keras_landmarks.training.colorization import save_loss_network_weights
+from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.training.recipe_model import prepare_keras
 
 EXPECTED = "a folder of colour images (.jpg, .jpeg, .png, .bmp, .gif)."
 WEIGHTS_FILENAME = "vgg16_colorization.weights.h5"
@@ -47,30 +53,31 @@ class Config:
     batch_size: int = 32  # our choice
     steps: int = 100_000  # our choice
     learning_rate: float = 1e-4  # Adam, our choice (VGG from scratch, no BN)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
+    config = parse_overrides(Config(), argv or [])
     if config.image_size % 16:
-        raise recipe.RecipeError(
+        raise RecipeError(
             f"--image_size must be a multiple of 16. Received: {config.image_size}"
         )
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
-    with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+    require_folder(config.data_dir, "data_dir", EXPECTED)
+    with data_errors("data_dir", config.data_dir, EXPECTED):
         images = image_folder(config.data_dir, config.image_size)
         images = images.map(lambda element: element["image"])
         batches = colorization_batches(
             images.shuffle(1000, seed=config.seed).repeat(), config.batch_size
         )
-        recipe.check_pairs(batches, "data_dir", config.data_dir, EXPECTED)
-    recipe.prepare_keras(config)
+        check_pairs(batches, "data_dir", config.data_dir, EXPECTED)
+    prepare_keras(config)
     model = colorization_model(config.decoder_channels)
     model.compile(
         optimizer=keras.optimizers.Adam(config.learning_rate),
         loss="mse",
-        **recipe.COMPILE_OPTIONS,
+        run_eagerly=config.run_eagerly,
     )
     model.fit(batches, steps_per_epoch=config.steps, epochs=1, shuffle=False)
     os.makedirs(config.run_dir, exist_ok=True)
@@ -82,4 +89,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

@@ -22,10 +22,18 @@ drawn, each in its own colour.
 
 import dataclasses
 
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.smallnorb import CATEGORIES
 from keras_landmarks.data.smallnorb import smallnorb_pairs
 from keras_landmarks.data.smallnorb import smallnorb_viewpoints
-from keras_landmarks.training import recipe
+from keras_landmarks.training.recipe import report_stability
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import check_choice
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
 
 EXPECTED = (
     "the SmallNORB files unpacked: smallnorb-5x46789x9x18x6x2x96x96-training-"
@@ -40,7 +48,7 @@ class Config:
     categories: tuple[str, ...] = CATEGORIES  # paper: one detector per category
     num_keypoints: int = 20  # paper: K = 20
     image_size: int = 96  # SmallNORB's native size
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
@@ -52,27 +60,28 @@ class Config:
     num_stability_pairs: int = 500  # pairs measured
     num_shown_keypoints: int = 5  # most stable keypoints in the picture (our choice)
     num_views: int = 6  # neighbouring azimuths in the picture (our choice)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
+    config = parse_overrides(Config(), argv or [])
+    require_folder(config.data_dir, "data_dir", EXPECTED)
     for category in config.categories:
-        recipe.check_choice("categories", category, CATEGORIES)
+        check_choice("categories", category, CATEGORIES)
     results = {}
     for category in config.categories:
-        with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+        with data_errors("data_dir", config.data_dir, EXPECTED):
             pairs = smallnorb_pairs(
                 config.data_dir,
                 "train",
                 category,
                 config.image_size,
                 seed=config.seed,
-                num_pairs=recipe.ENDLESS,
+                num_pairs=ENDLESS,
             ).shuffle(1000, seed=config.seed)
-            recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
+            check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
             held_out = smallnorb_pairs(
                 config.data_dir,
                 config.stability_split,
@@ -87,10 +96,8 @@ def main(argv=None):
                 config.image_size,
                 config.num_views,
             )
-        result = recipe.run_recipe_from(
-            config, pairs, run_dir=f"{config.run_dir}/{category}"
-        )
-        results[category] = recipe.report_stability(
+        result = run_recipe_from(config, pairs, run_dir=f"{config.run_dir}/{category}")
+        results[category] = report_stability(
             result,
             held_out,
             config.num_stability_pairs,
@@ -102,4 +109,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

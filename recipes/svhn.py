@@ -21,8 +21,15 @@ import dataclasses
 
 import numpy as np
 
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.svhn import svhn_pairs
-from keras_landmarks.training import recipe
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.visualization.swap_grid import write_swap_grid
 
 EXPECTED = "the SVHN format-1 folders: train/digitStruct.mat and train/*.png."
 
@@ -33,9 +40,7 @@ class Config:
     run_dir: str = "runs/svhn"  # checkpoints, logs, model.keras, swap grid
     num_keypoints: int = 10  # our choice
     image_size: int = 32  # SVHN's size
-    architecture: str = (
-        "cpu"  # "paper" needs >= 64 px (8x downsampling); "tiny" for tests
-    )
+    architecture: str = "cpu"  # "paper" needs >= 64 px (8x downsampling)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
@@ -45,31 +50,32 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     grid_split: str = "train"  # split whose images fill the swap grid
     grid_size: int = 8  # images per side of the grid
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
-    with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+    config = parse_overrides(Config(), argv or [])
+    require_folder(config.data_dir, "data_dir", EXPECTED)
+    with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = svhn_pairs(
             config.data_dir,
             "train",
             config.image_size,
             seed=config.seed,
-            num_pairs=recipe.ENDLESS,
+            num_pairs=ENDLESS,
         ).shuffle(1000, seed=config.seed)
-        recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
+        check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
         grid_pairs = svhn_pairs(
             config.data_dir, config.grid_split, config.image_size, seed=config.seed
         )
         grid_images = grid_pairs.take(config.grid_size).as_numpy_iterator()
         images = np.stack([pair["target"] for pair in grid_images])
-    result = recipe.run_recipe_from(config, pairs)
-    recipe.write_swap_grid(result.model, images, config.run_dir)
+    result = run_recipe_from(config, pairs)
+    write_swap_grid(result.model, images, config.run_dir)
     return result
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

@@ -21,7 +21,9 @@ paper's CelebA/MAFL numbers (3.19 % for K = 10) are for real faces and the
 
 import dataclasses
 
-from keras_landmarks.training import recipe
+from keras_landmarks.training.recipe import run_job
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import run_main
 from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
 
 
@@ -32,12 +34,13 @@ class Config:
     steps: int | None = None  # optional step budget (whichever ends first)
     num_keypoints: int = 10  # K
     image_size: int = 48  # the demo's size: CPU preset networks on 48x48 faces
-    architecture: str = "cpu"  # "cpu" preset or "tiny" (tests)
+    architecture: str = "cpu"  # "cpu" preset widths, or "paper", or widths written out
     loss: str = "pixel_l2"  # CPU preset: pixel L2 (perceptual costs most of a CPU step)
     batch_size: int = 16  # CPU preset
     num_train: int = 8000  # training faces (CPU-TRAINING.md)
     num_regression: int = 1000  # faces the regressor is fitted on
     num_test: int = 500  # held-out test faces
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     framing: str = "loose"  # pose spread: "loose" or "aligned" (tight crops)
     clutter: float = 0.5  # background clutter contrast, 0 (plain) to 1 (full)
@@ -46,9 +49,9 @@ class Config:
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    return recipe.run_job(run_synthetic_faces, config)
+    config = parse_overrides(Config(), argv or [])
+    return run_job(run_synthetic_faces, config)
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

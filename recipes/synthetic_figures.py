@@ -23,7 +23,9 @@ K = 50) is for real video and the reference networks, not this demo.
 
 import dataclasses
 
-from keras_landmarks.training import recipe
+from keras_landmarks.training.recipe import run_job
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import run_main
 from keras_landmarks.training.synthetic_figures_job import run_synthetic_figures
 
 
@@ -34,7 +36,7 @@ class Config:
     steps: int | None = None  # optional step budget (whichever ends first)
     num_keypoints: int = 50  # paper's K for BBC-Pose
     image_size: int = 64  # CPU preset
-    architecture: str = "cpu"  # "cpu" preset or "tiny" (tests)
+    architecture: str = "cpu"  # "cpu" preset widths, or "paper", or widths written out
     loss: str = "pixel_l2"  # CPU preset
     batch_size: int = 16  # CPU preset
     num_sequences: int = 200  # training videos
@@ -42,14 +44,15 @@ class Config:
     num_regression_sequences: int = 50  # videos the regressor is fitted on
     num_test_sequences: int = 50  # unseen test videos
     distance: float = 6.0  # BBC-Pose protocol: within 6 px
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # videos, pairs and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    return recipe.run_job(run_synthetic_figures, config)
+    config = parse_overrides(Config(), argv or [])
+    return run_job(run_synthetic_figures, config)
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

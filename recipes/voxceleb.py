@@ -21,8 +21,20 @@ paper (faces results, Table 1); we do not quote them here (not re-checked).
 
 import dataclasses
 
+from keras_landmarks.data.aflw import AFLW_LAYOUT
+from keras_landmarks.data.aflw import aflw_splits
+from keras_landmarks.data.celeba import CELEBA_LAYOUT
+from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.data.frame_pairs import ENDLESS
 from keras_landmarks.data.voxceleb import voxceleb_pairs
-from keras_landmarks.training import recipe
+from keras_landmarks.training.recipe import run_recipe_from
+from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.recipe_arguments import check_pairs
+from keras_landmarks.training.recipe_arguments import data_errors
+from keras_landmarks.training.recipe_arguments import data_folder
+from keras_landmarks.training.recipe_arguments import parse_overrides
+from keras_landmarks.training.recipe_arguments import require_folder
+from keras_landmarks.training.recipe_arguments import run_main
 
 EXPECTED = (
     "the VoxCeleb1 unzippedFaces folder: <identity>/1.6/<video id>/<frame>.jpg "
@@ -40,7 +52,7 @@ class Config:
     image_size: int = 128  # paper: 128 x 128 faces
     min_gap: int = 3  # frames between source and target, at least
     max_gap: int = 30  # and at most
-    architecture: str = "paper"  # "paper", "cpu" or "tiny" (tests)
+    architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
@@ -50,16 +62,17 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int | None = None  # regression images per evaluation (all)
     num_test: int | None = None  # test images per evaluation (all)
+    run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
 
 
 def main(argv=None):
-    config = recipe.parse_overrides(Config(), argv or [])
-    recipe.require_folder(config.data_dir, "data_dir", EXPECTED)
+    config = parse_overrides(Config(), argv or [])
+    require_folder(config.data_dir, "data_dir", EXPECTED)
     if not config.mafl_dir and not config.aflw_dir:
-        raise recipe.RecipeError("Give --mafl_dir and/or --aflw_dir to evaluate on.")
-    with recipe.data_errors("data_dir", config.data_dir, EXPECTED):
+        raise RecipeError("Give --mafl_dir and/or --aflw_dir to evaluate on.")
+    with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = voxceleb_pairs(
             config.data_dir,
             "train",
@@ -67,32 +80,32 @@ def main(argv=None):
             seed=config.seed,
             min_gap=config.min_gap,
             max_gap=config.max_gap,
-            num_pairs=recipe.ENDLESS,
+            num_pairs=ENDLESS,
         )
-    recipe.check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
+    check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
     evaluations = []
     if config.mafl_dir:
-        evaluations.append(
-            recipe.mafl_splits(
-                config.mafl_dir,
-                config.image_size,
-                config.num_regression,
-                config.num_test,
-                option="mafl_dir",
+        with data_folder("mafl_dir", config.mafl_dir, CELEBA_LAYOUT):
+            evaluations.append(
+                mafl_splits(
+                    config.mafl_dir,
+                    config.image_size,
+                    config.num_regression,
+                    config.num_test,
+                )
             )
-        )
     if config.aflw_dir:
-        evaluations.append(
-            recipe.aflw_splits(
-                config.aflw_dir,
-                config.image_size,
-                config.num_regression,
-                config.num_test,
-                option="aflw_dir",
+        with data_folder("aflw_dir", config.aflw_dir, AFLW_LAYOUT):
+            evaluations.append(
+                aflw_splits(
+                    config.aflw_dir,
+                    config.image_size,
+                    config.num_regression,
+                    config.num_test,
+                )
             )
-        )
-    return recipe.run_recipe_from(config, pairs, evaluations)
+    return run_recipe_from(config, pairs, evaluations)
 
 
 if __name__ == "__main__":
-    recipe.run_main(main)
+    run_main(main)

@@ -98,6 +98,10 @@ def _shape_list(shapes):
     return out
 
 
+# The recipes' tests' networks, written as `--architecture` takes them
+# (`presets.architecture_arguments`): encoder filters / strides / generator filters.
+TINY_ARCHITECTURE = "4,4,8,8,8,8/1,1,2,1,2,1/8,8,4"
+
 TINY = dict(
     encoder_filters=(8, 8, 16, 16),
     encoder_strides=(1, 2, 1, 2),

@@ -13,7 +13,9 @@ reference code reads it::
     root/aflw_test_keypoints.mat        of the file; "hw": (N, 2) image sizes
 
 Splits as the reference: "train" is the train list minus its last 10 %,
-"val" is that last 10 %, "test" is the test list.
+"val" is that last 10 %, "test" is the test list. `aflw_splits` reads "train"
+and "test" as arrays for the evaluation, `aflw_pairs` makes the endless
+training pairs of "train".
 """
 
 import numpy as np
@@ -22,12 +24,20 @@ import scipy.io
 from keras_landmarks.data.annotation_files import find_file
 from keras_landmarks.data.annotation_files import read_name_list
 from keras_landmarks.data.annotation_files import report_mismatch
+from keras_landmarks.data.celeba import LANDMARK_NAMES
 from keras_landmarks.data.image_files import image_dataset
+from keras_landmarks.data.labelled_splits import read_labelled_splits
+from keras_landmarks.data.tps_pairs import endless_tps_pairs
 
 # Reference code: the last 10 % of the training list is kept for validation.
 VALIDATION_FRACTION = 0.1
 NUM_LANDMARKS = 5
 SPLITS = ("train", "val", "test")
+# What `aflw` reads, for the messages of a folder that does not hold it.
+AFLW_LAYOUT = (
+    "the AFLW root of the reference code: output/*.jpg, "
+    "aflw_{train,test}_images.txt and aflw_{train,test}_keypoints.mat."
+)
 
 
 def aflw(root, split="train", image_size=128, validate=True):
@@ -94,3 +104,28 @@ def aflw(root, split="train", image_size=128, validate=True):
         landmarks=keypoints[found],
         validate=validate,
     )
+
+
+def aflw_splits(root, image_size, num_regression=None, num_test=None):
+    """AFLW train/test as `LabelledSplits` named "aflw" (inter-ocular error).
+
+    Args:
+        root: the AFLW root (`AFLW_LAYOUT`).
+        image_size: int.
+        num_regression, num_test: optional ints, the first images of the
+            train split (the regressor's) and the test split; default all.
+    """
+    return read_labelled_splits(
+        aflw,
+        root,
+        image_size,
+        ("train", "test"),
+        (num_regression, num_test),
+        landmark_names=LANDMARK_NAMES,
+        name="aflw",
+    )
+
+
+def aflw_pairs(root, image_size, seed=0):
+    """Endless thin-plate-spline pairs of the AFLW training images (labels unused)."""
+    return endless_tps_pairs(aflw(root, "train", image_size), seed)

@@ -15,6 +15,8 @@ Expected layout under `root` (the official archives unpacked; the `Img/` and
 Splits as in the paper: "train" is every annotated CelebA image except the
 MAFL test images (the unsupervised training set), "mafl_train" and
 "mafl_test" are the MAFL lists (landmark regression and evaluation).
+`mafl_splits` reads the MAFL lists as arrays for the evaluation,
+`celeba_pairs` makes the endless training pairs of "train".
 """
 
 import numpy as np
@@ -23,6 +25,8 @@ from keras_landmarks.data.annotation_files import find_file
 from keras_landmarks.data.annotation_files import read_name_list
 from keras_landmarks.data.annotation_files import report_mismatch
 from keras_landmarks.data.image_files import image_dataset
+from keras_landmarks.data.labelled_splits import read_labelled_splits
+from keras_landmarks.data.tps_pairs import endless_tps_pairs
 
 # Reference code: resize the 178 x 218 aligned images to 160 x 160 (bilinear),
 # then centre-crop 128 x 128.
@@ -30,6 +34,13 @@ RESIZE_TO = 160
 CROP_TO = 128
 NUM_LANDMARKS = 5  # eyes, nose, mouth corners
 SPLITS = ("train", "mafl_train", "mafl_test")
+# CelebA / MAFL annotation order (AFLW's release follows it).
+LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "left_mouth", "right_mouth")
+# What `celeba_mafl` reads, for the messages of a folder that does not hold it.
+CELEBA_LAYOUT = (
+    "the CelebA root holding img_align_celeba/*.jpg, "
+    "list_landmarks_align_celeba.txt and MAFL/training.txt, MAFL/testing.txt."
+)
 
 
 def read_celeba_landmarks(path):
@@ -148,3 +159,28 @@ def celeba_mafl(root, split="train", image_size=CROP_TO, validate=True):
         relative_box=(low, low, high, high),
         validate=validate,
     )
+
+
+def mafl_splits(root, image_size, num_regression=None, num_test=None):
+    """MAFL train/test as `LabelledSplits` named "mafl" (inter-ocular error).
+
+    Args:
+        root: the CelebA root (`CELEBA_LAYOUT`).
+        image_size: int.
+        num_regression, num_test: optional ints, the first images of MAFL
+            train (the regressor's) and MAFL test; default all.
+    """
+    return read_labelled_splits(
+        celeba_mafl,
+        root,
+        image_size,
+        ("mafl_train", "mafl_test"),
+        (num_regression, num_test),
+        landmark_names=LANDMARK_NAMES,
+        name="mafl",
+    )
+
+
+def celeba_pairs(root, image_size, seed=0):
+    """Endless thin-plate-spline pairs of CelebA minus the MAFL test images."""
+    return endless_tps_pairs(celeba_mafl(root, "train", image_size), seed)

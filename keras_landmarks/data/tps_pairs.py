@@ -23,6 +23,9 @@ from keras_landmarks.data.thin_plate_spline import sample_tps_parameters
 from keras_landmarks.data.thin_plate_spline import tps_design_matrix
 from keras_landmarks.data.thin_plate_spline import tps_grid
 
+# Our choice: images shuffled with this buffer before `endless_tps_pairs` warps them.
+SHUFFLE_BUFFER = 1000
+
 
 def make_tps_pair(
     image,
@@ -178,3 +181,19 @@ def tps_pairs(
     return images.enumerate().map(
         to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
     )
+
+
+def endless_tps_pairs(dataset, seed=0):
+    """Endless thin-plate-spline pairs of a labelled dataset's shuffled images.
+
+    Args:
+        dataset: `tf.data.Dataset` of dicts with an "image" entry (a dataset
+            reader's, e.g. `celeba_mafl`), finite.
+        seed: int, default 0. Seeds the shuffle and the warps.
+
+    Returns:
+        `tps_pairs` of the images, shuffled (buffer `SHUFFLE_BUFFER`) and
+        repeated forever: fresh warps every pass.
+    """
+    images = dataset.map(lambda element: element["image"])
+    return tps_pairs(images.shuffle(SHUFFLE_BUFFER, seed=seed).repeat(), seed=seed)

@@ -27,6 +27,7 @@ from keras_landmarks.evaluation.matching import matched_keypoints
 from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
 from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.metrics import percent_within_distance
+from keras_landmarks.evaluation.metrics import size_normalized_error
 from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.part_distances import PartDistances
 from keras_landmarks.evaluation.part_distances import part_distances
@@ -64,6 +65,7 @@ __all__ = [
     "pose_oracle_predictions",
     "random_tps_grids",
     "sample_efficiency_curve",
+    "size_normalized_error",
     "swap_pairs",
     "temporal_jitter",
     "within_distance_curve",

@@ -1,4 +1,5 @@
-"""Landmark error metrics: inter-ocular normalised error and % within d pixels."""
+"""Landmark error metrics: inter-ocular normalised error, % within d pixels and
+error in % of the image size."""
 
 import numpy as np
 
@@ -158,3 +159,24 @@ def within_distance_curve(
     within = errors[None] <= distances[:, None, None]  # (D, N, P)
     per_point = 100.0 * within.mean(axis=1)
     return per_point.mean(axis=1) if reduction == "mean" else per_point
+
+
+def size_normalized_error(predictions, landmarks, image_size):
+    """Mean point error in % of the image size (Human3.6M in the recipes).
+
+    Args:
+        predictions: `(N, P, 2)` predicted points in pixels.
+        landmarks: `(N, P, 2)` annotated points in pixels.
+        image_size: int, the side of the (square) images in pixels.
+
+    Returns:
+        float, `100 * mean |pred - gt| / image_size`.
+
+    Example:
+
+    >>> gt = np.zeros((2, 1, 2))
+    >>> size_normalized_error(gt + [[[3.0, 4.0]]], gt, 100)
+    5.0
+    """
+    errors = np.linalg.norm(np.asarray(predictions) - np.asarray(landmarks), axis=-1)
+    return float(100.0 * errors.mean() / image_size)

@@ -18,9 +18,15 @@ from keras_landmarks.evaluation.baselines import fit_mean_shape
 from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
 from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.metrics import percent_within_distance
+from keras_landmarks.evaluation.metrics import size_normalized_error
+from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 
 METRICS = ("inter_ocular", "within_distance")
+# What `evaluate_splits` scores a `LabelledSplits` by (its `metric`).
+SPLIT_METRICS = (*METRICS, "size_normalized")
+# `evaluate_splits`' accuracy-vs-distance curve: 0, 1, ..., 20 pixels.
+CURVE_DISTANCES = tuple(range(21))
 TRAINED = "trained detector"
 UNTRAINED = "untrained detector"
 MEAN_SHAPE = "mean shape"
@@ -240,3 +246,64 @@ def format_results(results):
             )
         )
     return "\n".join(lines)
+
+
+def evaluate_splits(splits, trained, untrained, image_size):
+    """Scores one `LabelledSplits` like the paper, beside the baselines.
+
+    Args:
+        splits: a `keras_landmarks.data.labelled_splits.LabelledSplits`; its
+            `metric` is one of `SPLIT_METRICS`.
+        trained, untrained: `(regression points, test points)` of the trained
+            and the untrained detector, `(N, K, 2)` and `(M, K, 2)`.
+        image_size: int, for `"size_normalized"`.
+
+    Returns:
+        `(summary, text)`: a dict for `results.json` ("metric" and "overall",
+        with "accuracy_vs_distance" for `"within_distance"`; for
+        `"size_normalized"` only "error_percent_of_size") and a printable table.
+    """
+    if splits.metric not in SPLIT_METRICS:
+        raise ValueError(
+            f"`metric` must be one of {SPLIT_METRICS}. Received: {splits.metric!r}"
+        )
+    if splits.metric == "size_normalized":
+        summary = {}
+        for label, (train_points, test_points) in (
+            (TRAINED, trained),
+            (UNTRAINED, untrained),
+        ):
+            regressor = fit_landmark_regressor(train_points, splits.train_landmarks)
+            summary[label] = size_normalized_error(
+                regressor.predict(test_points), splits.test_landmarks, image_size
+            )
+        text = "mean error (% of image size), lower is better\n" + "\n".join(
+            f"  {k:20s} {v:.2f}" for k, v in summary.items()
+        )
+        return {"error_percent_of_size": summary}, text
+    results = evaluate_landmarks(
+        trained[0],
+        splits.train_landmarks,
+        trained[1],
+        splits.test_landmarks,
+        untrained[0],
+        untrained[1],
+        metric=splits.metric,
+        distance=splits.distance,
+        landmark_names=splits.landmark_names,
+    )
+    summary = {
+        "metric": results.metric,
+        "overall": {k: float(v) for k, v in results.overall.items()},
+    }
+    if splits.metric == "within_distance":
+        regressor = fit_landmark_regressor(trained[0], splits.train_landmarks)
+        distances = list(CURVE_DISTANCES)
+        curve = within_distance_curve(
+            regressor.predict(trained[1]), splits.test_landmarks, distances
+        )
+        summary["accuracy_vs_distance"] = {
+            "distances_px": distances,
+            "percent_within": [float(v) for v in curve],
+        }
+    return summary, format_results(results)

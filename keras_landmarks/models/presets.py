@@ -1,9 +1,12 @@
-"""Named model configurations: the paper's and the CPU demo's."""
+"""Named model configurations: the paper's and the CPU demo's, and their shapes."""
 
 import keras
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.pixel_loss import PixelLoss
+from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
+from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
+from keras_landmarks.models.image_generator import REFERENCE_GENERATOR_FILTERS
 from keras_landmarks.models.landmark_model import REFERENCE_IMAGE_SIZE
 from keras_landmarks.models.landmark_model import LandmarkModel
 
@@ -32,6 +35,59 @@ CPU_EQUIVARIANCE_WEIGHT = 1e4
 PAPER_BATCH_SIZE = 50
 
 RECONSTRUCTION_LOSSES = ("perceptual", "pixel_l2", "pixel_l1")
+
+# The named network shapes, as `LandmarkModel` keyword arguments: the one table
+# that `paper_model`, `cpu_model` and the recipes' `--architecture` read.
+# Shapes only. `cpu_model` adds the CPU image size and the 255 * sigmoid
+# generator output to "cpu"; a recipe's `--architecture=cpu` keeps the
+# reference's linear output (recipes/synthetic_figures.py's README number was
+# measured so), which is why the output is not part of the entry.
+ARCHITECTURES = {
+    "paper": dict(
+        encoder_filters=REFERENCE_ENCODER_FILTERS,
+        encoder_strides=REFERENCE_ENCODER_STRIDES,
+        generator_filters=REFERENCE_GENERATOR_FILTERS,
+    ),
+    "cpu": dict(
+        encoder_filters=CPU_ENCODER_FILTERS,
+        encoder_strides=CPU_ENCODER_STRIDES,
+        generator_filters=CPU_GENERATOR_FILTERS,
+    ),
+}
+# The order of the three lists in a written-out architecture (`"8,8/1,2/8,8"`).
+ARCHITECTURE_WIDTHS = ("encoder_filters", "encoder_strides", "generator_filters")
+
+
+def architecture_arguments(architecture):
+    """The `LandmarkModel` shape arguments of a named or written-out architecture.
+
+    Args:
+        architecture: a name in `ARCHITECTURES` (`"paper"`, `"cpu"`), or the
+            widths written `"ENCODER_FILTERS/ENCODER_STRIDES/GENERATOR_FILTERS"`,
+            each a comma-separated list of ints, e.g. `"8,8,16,16/1,2,1,2/16,8,8"`
+            (`LandmarkModel` checks that they fit together).
+
+    Returns:
+        A new dict with `encoder_filters`, `encoder_strides` and
+        `generator_filters`.
+
+    Raises:
+        ValueError: neither a name nor three lists of ints.
+    """
+    if architecture in ARCHITECTURES:
+        return dict(ARCHITECTURES[architecture])
+    parts = str(architecture).split("/")
+    try:
+        widths = [tuple(int(width) for width in part.split(",")) for part in parts]
+    except ValueError:
+        widths = ()
+    if len(widths) != len(ARCHITECTURE_WIDTHS):
+        raise ValueError(
+            f"`architecture` must be one of {tuple(ARCHITECTURES)} or widths "
+            "written ENCODER_FILTERS/ENCODER_STRIDES/GENERATOR_FILTERS (e.g. "
+            f"'8,8,16,16/1,2,1,2/16,8,8'). Received: architecture={architecture!r}"
+        )
+    return dict(zip(ARCHITECTURE_WIDTHS, widths, strict=True))
 
 
 def make_reconstruction_loss(
@@ -67,11 +123,12 @@ def paper_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
         reconstruction_loss: default `PerceptualLoss()` (VGG-19, ImageNet).
         **kwargs: passed to `LandmarkModel`.
     """
+    defaults = dict(image_size=REFERENCE_IMAGE_SIZE, **ARCHITECTURES["paper"])
+    defaults.update(kwargs)
     return LandmarkModel(
         num_keypoints=num_keypoints,
-        image_size=kwargs.pop("image_size", REFERENCE_IMAGE_SIZE),
         reconstruction_loss=reconstruction_loss or make_reconstruction_loss(),
-        **kwargs,
+        **defaults,
     )
 
 
@@ -97,11 +154,9 @@ def cpu_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
     defaults = dict(
         generator_output="sigmoid",
         image_size=CPU_IMAGE_SIZE,
-        encoder_filters=CPU_ENCODER_FILTERS,
-        encoder_strides=CPU_ENCODER_STRIDES,
-        generator_filters=CPU_GENERATOR_FILTERS,
         appearance_pooling=CPU_APPEARANCE_POOLING,
         equivariance_weight=CPU_EQUIVARIANCE_WEIGHT,
+        **ARCHITECTURES["cpu"],
     )
     defaults.update(kwargs)
     return LandmarkModel(

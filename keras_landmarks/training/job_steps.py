@@ -1,8 +1,9 @@
-"""Steps the synthetic end-to-end jobs share around `train`.
+"""Steps the end-to-end jobs and the recipes share around `train`.
 
-The CPU model they train by default, the untrained-detector baseline (kept on
-disk so that a resumed run reports the baseline of its first process), a
-timed training run and `results.json`.
+The CPU model the synthetic jobs train by default, the points the evaluation
+regresses from, the untrained-detector baseline (kept on disk so that a
+resumed run reports the baseline of its first process), a timed training run
+and `results.json`.
 """
 
 import dataclasses
@@ -13,6 +14,7 @@ import time
 import keras
 import numpy as np
 
+from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.models.presets import cpu_model
 from keras_landmarks.models.presets import cpu_optimizer
 from keras_landmarks.training.loop import train
@@ -32,16 +34,41 @@ def seeded_cpu_model(num_keypoints, image_size, seed, **kwargs):
     return model
 
 
-def predict_keypoints(model, regression_images, test_images):
-    """`(regression, test)` pixel keypoints: what the evaluation regresses from."""
+def predict_points(model, regression_images, test_images, batch_size=32):
+    """`(regression, test)` points: what the evaluation regresses from.
+
+    Pixel keypoints `(N, K, 2)` (`predict_keypoints`) for the keypoint
+    bottleneck; for `DenseBottleneck` the `(N, d)` code laid out as
+    `(N, ceil(d / 2), 2)` (a zero appended when d is odd): least squares from
+    it is least squares from the code. Float32 whatever the dtype policy.
+
+    Args:
+        model: a `LandmarkModel` (or anything with its `predict_keypoints`).
+        regression_images, test_images: `(N, H, W, 3)` and `(M, H, W, 3)` in
+            [0, 255].
+        batch_size: int, default 32. Images per model call.
+    """
     return (
-        model.predict_keypoints(regression_images),
-        model.predict_keypoints(test_images),
+        _points(model, regression_images, batch_size),
+        _points(model, test_images, batch_size),
     )
 
 
+def _points(model, images, batch_size):
+    if not isinstance(getattr(model, "bottleneck", None), DenseBottleneck):
+        return model.predict_keypoints(images, batch_size=batch_size)
+    codes = []
+    for start in range(0, len(images), batch_size):
+        code, _ = model.detect(np.asarray(images[start : start + batch_size]))
+        codes.append(keras.ops.convert_to_numpy(code))
+    codes = np.concatenate(codes).astype("float32")
+    if codes.shape[1] % 2:
+        codes = np.concatenate([codes, np.zeros((len(codes), 1), "float32")], 1)
+    return codes.reshape(len(codes), -1, 2)
+
+
 def untrained_keypoints(model, run_dir, regression_images, test_images):
-    """`predict_keypoints` of the model before training, kept in `run_dir`.
+    """`predict_points` of the model before training, kept in `run_dir`.
 
     The first call writes `untrained_keypoints.npz`; a resumed run reads it
     back, so the baseline is the first process's initialisation even when the
@@ -51,7 +78,7 @@ def untrained_keypoints(model, run_dir, regression_images, test_images):
     if os.path.exists(path):
         saved = np.load(path)
         return saved["regression"], saved["test"]
-    keypoints = predict_keypoints(model, regression_images, test_images)
+    keypoints = predict_points(model, regression_images, test_images)
     np.savez(path, regression=keypoints[0], test=keypoints[1])
     return keypoints
 

@@ -18,7 +18,7 @@ from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
-from keras_landmarks.training.job_steps import predict_keypoints
+from keras_landmarks.training.job_steps import predict_points
 from keras_landmarks.training.job_steps import seeded_cpu_model
 from keras_landmarks.training.job_steps import timed_train
 from keras_landmarks.training.job_steps import untrained_keypoints
@@ -202,7 +202,7 @@ def run_synthetic_faces(
     )
 
     print("[3/4] Evaluating (the paper's protocol)")
-    trained = predict_keypoints(model, regression_images, test_images)
+    trained = predict_points(model, regression_images, test_images)
     results = evaluate_landmarks(
         trained[0],
         regression_landmarks,

@@ -15,7 +15,7 @@ from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import CPU_IMAGE_SIZE
-from keras_landmarks.training.job_steps import predict_keypoints
+from keras_landmarks.training.job_steps import predict_points
 from keras_landmarks.training.job_steps import seeded_cpu_model
 from keras_landmarks.training.job_steps import timed_train
 from keras_landmarks.training.job_steps import untrained_keypoints
@@ -131,7 +131,7 @@ def run_synthetic_figures(
         preview_every=0,
         verbose=verbose,
     )
-    trained = predict_keypoints(model, regression[0], test[0])
+    trained = predict_points(model, regression[0], test[0])
     results = evaluate_landmarks(
         trained[0],
         regression[1],

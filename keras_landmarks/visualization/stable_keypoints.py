@@ -9,6 +9,7 @@ from keras_landmarks.visualization.drawing import check_array
 from keras_landmarks.visualization.drawing import check_keypoints
 from keras_landmarks.visualization.drawing import draw_keypoints
 from keras_landmarks.visualization.drawing import grid
+from keras_landmarks.visualization.drawing import save_png
 from keras_landmarks.visualization.drawing import upscale_factor
 
 
@@ -66,3 +67,21 @@ def stable_keypoints(
         for image, points in zip(images, keypoints, strict=True)
     ]
     return grid([panels], gutter=gutter, column_titles=titles)
+
+
+def save_stable_keypoints(model, images, shown, path, titles=None):
+    """Writes `images` with only the keypoints `shown` drawn, as a PNG.
+
+    Args:
+        model: a trained `LandmarkModel` (anything with its `predict_keypoints`).
+        images: `(N, H, W, 3)` in [0, 255], e.g. neighbouring viewpoints.
+        shown: keypoint indices, e.g. the first few of `keypoint_stability`'s
+            order; each keeps its colour (`stable_keypoints`).
+        path: the PNG file.
+        titles: optional N strings above the panels.
+
+    Returns:
+        `path` as a string.
+    """
+    keypoints = model.predict_keypoints(np.asarray(images, "float32"))
+    return save_png(stable_keypoints(images, keypoints, shown, titles=titles), path)

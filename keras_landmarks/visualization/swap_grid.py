@@ -1,5 +1,7 @@
 """Geometry/appearance swaps (paper Fig. 5): every source with every target."""
 
+import os
+
 import numpy as np
 from keras import ops
 
@@ -8,9 +10,14 @@ from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import check_array
 from keras_landmarks.visualization.drawing import draw_keypoints
 from keras_landmarks.visualization.drawing import grid
+from keras_landmarks.visualization.drawing import save_png
 from keras_landmarks.visualization.drawing import to_uint8
 from keras_landmarks.visualization.drawing import upscale
 from keras_landmarks.visualization.drawing import upscale_factor
+
+# `write_swap_grid`'s files, in the folder it is given.
+SWAP_GRID_ARRAY = "swap_grid.npy"
+SWAP_GRID_PICTURE = "swap_grid.png"
 
 
 def swap_grid_from_arrays(
@@ -150,3 +157,19 @@ def swap_grid(
         titles=titles,
         gutter=gutter,
     )
+
+
+def write_swap_grid(model, images, folder):
+    """The appearance x geometry swaps of `images`, as numbers and as a picture.
+
+    Writes `swap_grid.npy`, float32 `(N, N, H, W, 3)` in [0, 255] where cell
+    (i, j) has the appearance of image i and the geometry of image j, and
+    `swap_grid.png` (`swap_grid_from_arrays`), both in `folder`.
+
+    Returns:
+        The path of the PNG.
+    """
+    reconstructions = np.clip(swap_reconstructions(model, images, images), 0, 255)
+    np.save(os.path.join(folder, SWAP_GRID_ARRAY), reconstructions)
+    picture = swap_grid_from_arrays(images, images, reconstructions)
+    return save_png(picture, os.path.join(folder, SWAP_GRID_PICTURE))

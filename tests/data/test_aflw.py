@@ -3,6 +3,8 @@ import pytest
 import scipy.io
 
 from keras_landmarks.data.aflw import aflw
+from keras_landmarks.data.aflw import aflw_pairs
+from keras_landmarks.data.aflw import aflw_splits
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_image
@@ -46,3 +48,18 @@ def test_disagreeing_files_raise(tmp_path):
     (root / "aflw_train_keypoints.mat").unlink()
     with pytest.raises(ValueError, match="aflw_train_keypoints.mat"):
         aflw(root, "train")
+
+
+def test_aflw_splits_are_train_and_test_as_arrays(tmp_path):
+    root = _aflw(tmp_path)
+    splits = aflw_splits(root, 40, num_test=1)
+    assert splits.train_images.shape == (9, 40, 40, 3)
+    assert splits.test_landmarks.shape == (1, 5, 2)
+    gt = scipy.io.loadmat(root / "aflw_test_keypoints.mat")["gt"][0]
+    np.testing.assert_allclose(splits.test_landmarks[0], gt * 39 / 79, atol=1e-4)
+    assert (splits.name, splits.metric) == ("aflw", "inter_ocular")
+
+
+def test_aflw_pairs_are_endless(tmp_path):
+    pairs = aflw_pairs(_aflw(tmp_path, num_train=3), 32)
+    assert len(list(pairs.take(5).as_numpy_iterator())) == 5  # 2 training images

@@ -3,7 +3,10 @@ import logging
 import numpy as np
 import pytest
 
+from keras_landmarks.data.celeba import LANDMARK_NAMES
 from keras_landmarks.data.celeba import celeba_mafl
+from keras_landmarks.data.celeba import celeba_pairs
+from keras_landmarks.data.celeba import mafl_splits
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_image
@@ -80,3 +83,25 @@ def test_malformed_landmark_file(tmp_path):
     (root / "list_landmarks_align_celeba.txt").write_text("2\nheader\n000001.jpg 1 2\n")
     with pytest.raises(ValueError, match="10 numbers"):
         celeba_mafl(root)
+
+
+def test_mafl_splits_are_the_mafl_lists_as_arrays(tmp_path):
+    root = _celeba(tmp_path)
+    splits = mafl_splits(root, 32)
+    train = _collect(celeba_mafl(root, "mafl_train", 32))
+    assert splits.train_images.shape == (2, 32, 32, 3)
+    assert splits.test_images.shape == (1, 32, 32, 3)
+    np.testing.assert_array_equal(
+        splits.train_landmarks, np.stack([e["landmarks"] for e in train])
+    )
+    assert (splits.name, splits.metric) == ("mafl", "inter_ocular")
+    assert splits.landmark_names == LANDMARK_NAMES
+    assert len(mafl_splits(root, 32, num_regression=1).train_images) == 1
+
+
+def test_celeba_pairs_are_endless_warps_of_the_training_images(tmp_path):
+    pairs = celeba_pairs(_celeba(tmp_path), 32, seed=1)
+    elements = list(pairs.take(7).as_numpy_iterator())  # more than the 3 images
+    assert len(elements) == 7
+    assert elements[0]["source"].shape == (32, 32, 3)
+    assert set(elements[0]) == {"source", "target", "mask"}

@@ -10,6 +10,7 @@ from keras_landmarks.data.thin_plate_spline import TARGET_WARP
 from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
 from keras_landmarks.data.thin_plate_spline import sample_tps_parameters
 from keras_landmarks.data.thin_plate_spline import tps_grid
+from keras_landmarks.data.tps_pairs import endless_tps_pairs
 from keras_landmarks.data.tps_pairs import make_tps_pair
 from keras_landmarks.data.tps_pairs import tps_pairs
 
@@ -112,3 +113,16 @@ def test_rejects_unknown_size_and_bad_seed():
         tps_pairs(tf.data.Dataset.from_tensor_slices(_images(2)), seed=-1)
     with pytest.raises(ValueError, match="'image'"):
         tps_pairs(tf.data.Dataset.from_tensor_slices({"x": _images(2)}))
+
+
+def test_endless_pairs_of_a_labelled_dataset_are_seeded():
+    labelled = tf.data.Dataset.from_tensor_slices(
+        {"image": _images(3), "landmarks": np.zeros((3, 5, 2), np.float32)}
+    )
+    first = _collect(endless_tps_pairs(labelled, seed=2).take(7))
+    again = _collect(endless_tps_pairs(labelled, seed=2).take(7))
+    assert first["target"].shape == (7, 32, 32, 3)
+    for key in first:
+        np.testing.assert_array_equal(first[key], again[key])
+    other = _collect(endless_tps_pairs(labelled, seed=3).take(7))
+    assert not np.array_equal(first["target"], other["target"])

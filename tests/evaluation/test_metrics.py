@@ -4,6 +4,7 @@ import pytest
 from keras_landmarks.evaluation import inter_ocular_error
 from keras_landmarks.evaluation import percent_within_distance
 from keras_landmarks.evaluation import within_distance_curve
+from keras_landmarks.evaluation.metrics import size_normalized_error
 
 
 def face(left_eye=(20.0, 30.0), right_eye=(40.0, 30.0)):
@@ -104,3 +105,10 @@ def test_within_distance_curve():
         within_distance_curve(predictions, gt, distances=(-1, 2))
     with pytest.raises(ValueError, match="distance"):
         percent_within_distance(predictions, gt, distance=-1.0)
+
+
+def test_size_normalized_error_by_construction():
+    gt = np.zeros((2, 1, 2))
+    predictions = gt + [[[3.0, 4.0]]]  # 5 px off
+    assert size_normalized_error(predictions, gt, 100) == pytest.approx(5.0)
+    assert size_normalized_error(predictions, gt, 50) == pytest.approx(10.0)

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 
+from keras_landmarks.data.labelled_splits import LabelledSplits
 from keras_landmarks.evaluation import evaluate_landmarks
 from keras_landmarks.evaluation import format_results
+from keras_landmarks.evaluation.report import evaluate_splits
 
 
 def make_data(seed=0, num=80):
@@ -104,3 +106,55 @@ def test_bad_arguments_raise():
         kwargs.update(change)
         with pytest.raises(ValueError, match=message):
             evaluate_landmarks(**kwargs)
+
+
+def _splits(metric, landmarks, distance=6.0):
+    return LabelledSplits(
+        np.zeros((60, 4, 4, 3)),
+        landmarks[:60],
+        np.zeros((20, 4, 4, 3)),
+        landmarks[60:],
+        metric=metric,
+        distance=distance,
+    )
+
+
+def test_evaluate_splits_inter_ocular_is_evaluate_landmarks():
+    landmarks, trained, untrained = make_data()
+    splits = _splits("inter_ocular", landmarks)
+    summary, text = evaluate_splits(
+        splits, (trained[:60], trained[60:]), (untrained[:60], untrained[60:]), 64
+    )
+    results = evaluate_landmarks(
+        trained[:60],
+        landmarks[:60],
+        trained[60:],
+        landmarks[60:],
+        untrained[:60],
+        untrained[60:],
+    )
+    assert summary == {
+        "metric": results.metric,
+        "overall": {k: float(v) for k, v in results.overall.items()},
+    }
+    assert text == format_results(results)
+
+
+def test_evaluate_splits_size_normalized_and_curve():
+    landmarks, trained, untrained = make_data()
+    # The first 5 keypoints are the landmarks: the regressor recovers them.
+    exact = (trained[:60], trained[60:])
+    summary, _ = evaluate_splits(
+        _splits("size_normalized", landmarks), exact, exact, 64
+    )
+    errors = summary["error_percent_of_size"]
+    assert errors["trained detector"] == pytest.approx(0.0, abs=1e-6)
+    summary, _ = evaluate_splits(
+        _splits("within_distance", landmarks, 1.0), exact, exact, 64
+    )
+    curve = summary["accuracy_vs_distance"]
+    assert curve["distances_px"] == list(range(21))
+    # Recovered up to round-off: every point within 1 px and more.
+    assert curve["percent_within"][1:] == pytest.approx([100.0] * 20)
+    with pytest.raises(ValueError, match="`metric` must be one of"):
+        evaluate_splits(_splits("auc", landmarks), exact, exact, 64)

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_landmarks.training.recipe import RecipeError
+from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.training.job_steps import predict_points
+from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
 from recipes import ablation
@@ -29,11 +31,15 @@ from tests.data.test_human36m import _human36m
 from tests.data.test_smallnorb import _smallnorb
 from tests.data.test_svhn import _svhn
 from tests.data.test_voxceleb import _voxceleb
+from tests.helpers import TINY_ARCHITECTURE
 
 # Tiny networks, 32 px, 2 steps of batch 2, pixel loss (no VGG weights offline).
-# K = 4 everywhere: same shapes, so the eager op caches (JAX) are shared.
+# K = 4 everywhere: same shapes, so the eager op caches (JAX) are shared. Eager
+# steps: compiling a train step (XLA / jax.jit / tf.function) costs far more
+# than the two tiny steps each recipe test runs.
 TINY = [
-    "--architecture=tiny",
+    f"--architecture={TINY_ARCHITECTURE}",
+    "--run_eagerly=True",
     "--image_size=32",
     "--steps=2",
     "--batch_size=2",
@@ -286,7 +292,6 @@ def test_ablation(tmp_path, celeba_dir, options):
     from keras_landmarks.evaluation import fit_landmark_regressor
     from keras_landmarks.evaluation import fit_mean_shape
     from keras_landmarks.evaluation import inter_ocular_error
-    from keras_landmarks.training import recipe
 
     run = tmp_path / "run"
     result = ablation.main(
@@ -304,16 +309,16 @@ def test_ablation(tmp_path, celeba_dir, options):
     assert all(np.isfinite(v) and v > 0 for v in overall.values()), overall
     # The reported errors are the protocol's on the same MAFL split: the mean
     # shape of the 2 training faces, and the returned model's points regressed.
-    splits = recipe.mafl_splits(celeba_dir, 32)
+    splits = mafl_splits(celeba_dir, 32)
     mean_shape = fit_mean_shape(splits.train_landmarks).predict(splits.test_images)
     assert overall["mean shape"] == pytest.approx(
         inter_ocular_error(mean_shape, splits.test_landmarks), rel=1e-6
     )
-    regressor = fit_landmark_regressor(
-        recipe.predict_points(result.model, splits.train_images),
-        splits.train_landmarks,
+    train_points, test_points = predict_points(
+        result.model, splits.train_images, splits.test_images
     )
-    trained = regressor.predict(recipe.predict_points(result.model, splits.test_images))
+    regressor = fit_landmark_regressor(train_points, splits.train_landmarks)
+    trained = regressor.predict(test_points)
     assert overall["trained detector"] == pytest.approx(
         inter_ocular_error(trained, splits.test_landmarks), rel=1e-4
     )
@@ -334,6 +339,7 @@ def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
             "--steps=2",
             "--batch_size=2",
             "--decoder_channels=4",
+            "--run_eagerly=True",
         ]
     )
     loss = PerceptualLoss(network="vgg16", weights=path)
@@ -346,7 +352,9 @@ def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
 
 
 def _tiny(module):
-    return ["--image_size=32", "--steps=2"] if module is selfsup_vgg else TINY
+    if module is selfsup_vgg:
+        return ["--image_size=32", "--steps=2", "--run_eagerly=True"]
+    return TINY
 
 
 RECIPES_WITH_DATA = [

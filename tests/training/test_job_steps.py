@@ -4,7 +4,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.losses import PixelLoss
+from keras_landmarks.training.job_steps import predict_points
 from keras_landmarks.training.job_steps import timed_train
 from keras_landmarks.training.job_steps import untrained_keypoints
 from keras_landmarks.training.job_steps import write_results
@@ -18,7 +20,7 @@ class _CountingDetector:
     def __init__(self):
         self.calls = 0
 
-    def predict_keypoints(self, images):
+    def predict_keypoints(self, images, batch_size=32):
         self.calls += 1
         return np.repeat(images[:, :1, 0, :2], 3, axis=1)
 
@@ -49,3 +51,21 @@ def test_timed_train_counts_steps_and_writes_results(tmp_path):
         saved = json.load(f)
     assert list(saved) == ["backend", "steps", "train_seconds_this_process", "extra"]
     assert saved["backend"] == keras.backend.backend() and saved["steps"] == 2
+
+
+def test_predict_points_are_the_keypoints_or_the_padded_dense_code():
+    images = np.random.default_rng(0).uniform(0, 255, (3, 32, 32, 3)).astype("float32")
+    model = tiny_model(loss=PixelLoss())
+    regression, test = predict_points(model, images, images[:1], batch_size=2)
+    np.testing.assert_allclose(regression, model.predict_keypoints(images), atol=1e-5)
+    np.testing.assert_allclose(test, regression[:1], atol=1e-5)
+    dense = tiny_model(
+        loss=PixelLoss(), bottleneck=DenseBottleneck(5, (8, 8), 4, name="bottleneck")
+    )
+    regression, test = predict_points(dense, images, images[:1], batch_size=2)
+    code, _ = dense.detect(images)
+    code = keras.ops.convert_to_numpy(code)
+    assert regression.shape == (3, 3, 2) and regression.dtype == np.float32
+    np.testing.assert_allclose(regression.reshape(3, 6)[:, :5], code, atol=1e-5)
+    assert np.all(regression[:, -1, 1] == 0)  # d = 5 is odd: a zero appended
+    np.testing.assert_allclose(test, regression[:1], atol=1e-5)

@@ -1,9 +1,11 @@
 import numpy as np
 import pytest
+from PIL import Image
 
 from keras_landmarks.visualization.colors import keypoint_palette
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
+from keras_landmarks.visualization.stable_keypoints import save_stable_keypoints
 from keras_landmarks.visualization.stable_keypoints import stable_keypoints
 
 GREY = 100
@@ -45,3 +47,21 @@ def test_bad_arguments_are_named():
         stable_keypoints(images, keypoints[:2], [0])
     with pytest.raises(ValueError, match="one title per image"):
         stable_keypoints(images, keypoints, [0], titles=["a"])
+
+
+class _FixedKeypoints:
+    def __init__(self, keypoints):
+        self.keypoints = keypoints
+
+    def predict_keypoints(self, images):
+        return self.keypoints[: len(images)]
+
+
+def test_save_stable_keypoints_writes_the_picture(tmp_path):
+    images, keypoints = _views()
+    path = save_stable_keypoints(
+        _FixedKeypoints(keypoints), images, [2], tmp_path / "a" / "stable.png"
+    )
+    with Image.open(path) as picture:
+        saved = np.asarray(picture)
+    np.testing.assert_array_equal(saved, stable_keypoints(images, keypoints, [2]))

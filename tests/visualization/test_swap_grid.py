@@ -1,11 +1,14 @@
 import numpy as np
 import pytest
 from keras import ops
+from PIL import Image
 
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
 from keras_landmarks.visualization.swap_grid import swap_grid
 from keras_landmarks.visualization.swap_grid import swap_grid_from_arrays
+from keras_landmarks.visualization.swap_grid import swap_reconstructions
+from keras_landmarks.visualization.swap_grid import write_swap_grid
 
 PANEL = 128  # 32-px images enlarged 4x
 
@@ -114,3 +117,17 @@ def test_default_geometry_is_the_images_and_keypoints_can_be_shown(tiny_model):
 def test_bad_batch_size_is_named(tiny_model):
     with pytest.raises(ValueError, match="batch_size=0"):
         swap_grid(tiny_model, _images(2, 0), batch_size=0)
+
+
+def test_write_swap_grid_writes_the_numbers_and_the_picture(tmp_path, tiny_model):
+    images = _images(2, seed=3)
+    png = write_swap_grid(tiny_model, images, tmp_path)
+    grid = np.load(tmp_path / "swap_grid.npy")
+    assert grid.shape == (2, 2, 32, 32, 3) and 0 <= grid.min() <= grid.max() <= 255
+    expected = np.clip(swap_reconstructions(tiny_model, images, images), 0, 255)
+    np.testing.assert_allclose(grid, expected, atol=1e-4)
+    with Image.open(png) as picture:  # 3 x 3 panels of 128 px, titles above
+        assert picture.size == (
+            3 * PANEL + 2 * GUTTER,
+            TITLE_HEIGHT + 3 * PANEL + 2 * GUTTER,
+        )

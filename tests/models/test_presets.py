@@ -1,0 +1,41 @@
+import pytest
+
+from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
+from keras_landmarks.models.presets import ARCHITECTURES
+from keras_landmarks.models.presets import CPU_ENCODER_FILTERS
+from keras_landmarks.models.presets import CPU_GENERATOR_FILTERS
+from keras_landmarks.models.presets import architecture_arguments
+from keras_landmarks.models.presets import cpu_model
+
+
+def test_named_architectures_are_copies_of_the_table():
+    cpu = architecture_arguments("cpu")
+    assert cpu == ARCHITECTURES["cpu"]
+    assert cpu["encoder_filters"] == CPU_ENCODER_FILTERS
+    cpu["encoder_filters"] = (1,)
+    assert ARCHITECTURES["cpu"]["encoder_filters"] == CPU_ENCODER_FILTERS
+    assert architecture_arguments("paper")["encoder_filters"] == (
+        REFERENCE_ENCODER_FILTERS
+    )
+
+
+def test_written_out_widths():
+    assert architecture_arguments("4, 8/1,2/8,4") == {
+        "encoder_filters": (4, 8),
+        "encoder_strides": (1, 2),
+        "generator_filters": (8, 4),
+    }
+
+
+@pytest.mark.parametrize("bad", ["tiny", "4,8/1,2", "4,x/1,2/8,4", "4,8/1,2/8,4/1"])
+def test_anything_else_is_rejected(bad):
+    with pytest.raises(ValueError, match=f"Received: architecture='{bad}'"):
+        architecture_arguments(bad)
+
+
+def test_cpu_model_is_the_cpu_shape_with_a_sigmoid_output():
+    model = cpu_model(4, image_size=32)
+    assert model.detector.get_config()["filters"] == CPU_ENCODER_FILTERS
+    generator = model.generator.get_config()
+    assert generator["filters"] == CPU_GENERATOR_FILTERS
+    assert generator["output_activation"] == "sigmoid"
