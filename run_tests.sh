@@ -22,7 +22,9 @@ run_backend() {  # backend, then pytest arguments; prints a one-line verdict
   local backend=$1 start
   shift
   start=$(date +%s)
-  if KERAS_BACKEND="$backend" python -m pytest -q -rs -p no:cacheprovider "$@"; then
+  # --durations: the slowest tests of each backend, to keep the suite's time in view.
+  if KERAS_BACKEND="$backend" python -m pytest -q -rs -p no:cacheprovider \
+      --durations=25 "$@"; then
     echo "===== $backend: passed in $(( $(date +%s) - start )) s ====="
   else
     echo "===== $backend: FAILED after $(( $(date +%s) - start )) s ====="
