@@ -41,6 +41,8 @@ def build_model(
     adversarial_weight=1.0,
     learning_rate=None,
     equivariance_weight=0.0,
+    generator_output=None,
+    appearance_pooling=None,
     run_eagerly=False,
 ):
     """A compiled `LandmarkModel` for a recipe.
@@ -63,6 +65,10 @@ def build_model(
         learning_rate: optional float; default the architecture's optimiser's.
         equivariance_weight: float, default 0 (the paper). See `LandmarkModel`;
             the recipe's pairs must then carry their warp.
+        generator_output: `None` (default, linear: the reference) or
+            `"sigmoid"` (255 * sigmoid: the CPU preset's, `cpu_model`).
+        appearance_pooling: `None` (default, the reference's spatial map) or
+            `"global"` (the CPU preset's). See `LandmarkModel`.
         run_eagerly: bool, default False. `compile`'s: a Python train step
             (for debugging, and for tiny runs where compiling costs more).
     """
@@ -92,6 +98,8 @@ def build_model(
         **widths,
         reconstruction_loss=reconstruction_loss,
         equivariance_weight=equivariance_weight,
+        generator_output=generator_output,
+        appearance_pooling=appearance_pooling,
     )
     if bottleneck == "dense":
         factor = math.prod(widths["encoder_strides"])
