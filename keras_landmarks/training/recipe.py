@@ -29,6 +29,7 @@ from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
+from keras_landmarks.integers import is_integer
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.losses.loss_network import LossNetworkUnavailableError
 from keras_landmarks.models.adversarial_landmark_model import AdversarialLandmarkModel
@@ -308,7 +309,7 @@ def build_model(
     check_choice("loss", loss, LOSSES)
     check_choice("bottleneck", bottleneck, BOTTLENECKS)
     encoder_filters, encoder_strides, generator_filters = ARCHITECTURES[architecture]
-    if bottleneck == "dense" and (not isinstance(code_size, int) or code_size < 1):
+    if bottleneck == "dense" and (not is_integer(code_size) or code_size < 1):
         raise RecipeError(
             "--code_size must be a positive int for --bottleneck=dense. "
             f"Received: {code_size!r}"
