@@ -85,11 +85,20 @@ def _unit_float(text):
 
 
 def _demo_image_size(text):
-    # The CPU networks downsample by 4 and upsample back.
+    # Checked here, before the demo draws its faces: the limits of the CPU
+    # networks (`LandmarkModel._check_geometry`). The package is imported
+    # already (this module is part of it), so this import costs nothing.
+    import math
+
+    from keras_landmarks.models.landmark_model import MIN_IMAGE_SIZE
+    from keras_landmarks.models.presets import CPU_ENCODER_STRIDES
+
+    factor = math.prod(CPU_ENCODER_STRIDES)
     value = _positive_int(text)
-    if value < 16 or value % 4:
+    if value < MIN_IMAGE_SIZE or value % factor:
         raise argparse.ArgumentTypeError(
-            f"expected a multiple of 4 that is >= 16, got {value}"
+            f"expected a multiple of {factor} that is >= {MIN_IMAGE_SIZE} (the "
+            f"CPU networks downsample by {factor}), got {value}"
         )
     return value
 
@@ -161,7 +170,7 @@ def build_parser():
     demo.add_argument(
         "--image-size",
         type=_demo_image_size,
-        help="side of the square faces in pixels, a multiple of 4 (48)",
+        help="side of the square faces in pixels, a multiple of 4, at least 32 (48)",
     )
     demo.add_argument(
         "--equivariance-weight",
@@ -246,7 +255,12 @@ def build_parser():
         choices=("synthetic-faces",),
         help="labelled evaluation data (synthetic-faces)",
     )
-    evaluate.add_argument("--num-train", type=_positive_int, default=1000)
+    evaluate.add_argument(
+        "--num-train",
+        type=_positive_int,
+        default=1000,
+        help="images the regression is fitted on; more than 2K (1000)",
+    )
     evaluate.add_argument("--num-test", type=_positive_int, default=500)
     evaluate.add_argument("--seed", type=int, default=100)
     evaluate.add_argument("--out", help="folder for results.json and pictures")

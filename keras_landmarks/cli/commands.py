@@ -3,6 +3,7 @@
 import csv
 import functools
 import json
+import math
 import os
 from pathlib import Path
 
@@ -140,6 +141,7 @@ def evaluate(args):
     from keras_landmarks.training.learning_curve import label_free_measures
 
     model = load_detector(args.model)
+    _check_regression_size(args.num_train, model.num_keypoints)
     size = model.image_size[0]
     images, landmarks = make_faces(
         args.num_train + args.num_test, size=size, seed=args.seed
@@ -173,6 +175,20 @@ def evaluate(args):
                 f,
                 indent=2,
             )
+
+
+def _check_regression_size(num_train, num_keypoints):
+    # Each landmark coordinate is a linear map of the 2K keypoint coordinates
+    # (no bias): with no more images than unknowns the fit reproduces the
+    # training landmarks whatever the keypoints, and the test error means nothing.
+    unknowns = 2 * num_keypoints
+    if num_train <= unknowns:
+        raise ValueError(
+            f"--num-train {num_train} is too small: the regression fits "
+            f"{unknowns} unknowns per landmark coordinate (2 x K={num_keypoints} "
+            "keypoint coordinates), so it needs more training images than that: "
+            f"give --num-train {unknowns + 1} at least (default 1000)"
+        )
 
 
 def _format_label_free(measures):
@@ -325,11 +341,19 @@ def _write_overlay(frame, points, out, name, index):
 
 def _write_records(records, out, fmt, num_keypoints):
     if fmt == "json":
+        detections = [
+            {**record, "keypoints": _finite_or_null(record["keypoints"])}
+            for record in records
+        ]
         with open(os.path.join(out, "keypoints.json"), "w") as f:
             json.dump(
-                {"format": "pixel (x, y) of the input image", "detections": records},
+                {
+                    "format": "pixel (x, y) of the input image; null: not finite",
+                    "detections": detections,
+                },
                 f,
                 indent=1,
+                allow_nan=False,
             )
         return
     with open(os.path.join(out, "keypoints.csv"), "w", newline="") as f:
@@ -343,6 +367,12 @@ def _write_records(records, out, fmt, num_keypoints):
             for x, y in record["keypoints"]:
                 row += [f"{x:.2f}", f"{y:.2f}"]
             writer.writerow(row)
+
+
+def _finite_or_null(points):
+    # JSON has no NaN or Infinity (json.dump would write them, invalid): a
+    # coordinate the model could not place is null.
+    return [[v if math.isfinite(v) else None for v in point] for point in points]
 
 
 def visualize(args):

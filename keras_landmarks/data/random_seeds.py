@@ -2,12 +2,14 @@
 
 import tensorflow as tf
 
+from keras_landmarks.integers import is_integer
+
 
 def check_seed(seed):
-    """Raises `ValueError` unless `seed` is a non-negative Python int."""
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+    """`int(seed)`; raises `ValueError` unless `seed` is a non-negative integer."""
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative int. Received: seed={seed!r}")
-    return seed
+    return int(seed)
 
 
 def element_seed(seed, index):

@@ -16,6 +16,7 @@ import math
 import tensorflow as tf
 
 from keras_landmarks.data.random_seeds import split_seed
+from keras_landmarks.integers import is_integer
 
 # Reference code: 10 x 10 control points on [-1, 1]^2, x fastest.
 CONTROL_GRID_SIZE = 10
@@ -89,7 +90,7 @@ def tps_control_points(grid_size=CONTROL_GRID_SIZE):
     Returns:
         float32 tensor `(grid_size**2, 2)` of (x, y) points, x fastest.
     """
-    if not isinstance(grid_size, int) or isinstance(grid_size, bool) or grid_size < 2:
+    if not is_integer(grid_size) or grid_size < 2:
         raise ValueError(
             f"`grid_size` must be an int >= 2. Received: grid_size={grid_size!r}"
         )
@@ -100,7 +101,7 @@ def tps_control_points(grid_size=CONTROL_GRID_SIZE):
 
 def _check_size(height, width):
     for name, value in (("height", height), ("width", width)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 2:
+        if not is_integer(value) or value < 2:
             raise ValueError(
                 f"`{name}` must be an int >= 2. Received: {name}={value!r}"
             )

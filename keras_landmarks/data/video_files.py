@@ -22,6 +22,7 @@ from keras_landmarks.data.frame_pairs import frame_rows
 from keras_landmarks.data.frame_pairs import make_frame_pair
 from keras_landmarks.data.frame_pairs import per_frame_table
 from keras_landmarks.data.frame_pairs import plan_frame_pair
+from keras_landmarks.integers import is_integer
 
 logger = logging.getLogger("keras_landmarks.data")
 
@@ -164,7 +165,7 @@ def frame_pairs_from_video_files(
     >>> pairs = frame_pairs_from_video_files(["a.mp4", "b.mp4"], 128, seed=0)
     """
     size = check_pair_arguments(seed, min_gap, max_gap, image_size, "videos")
-    if not isinstance(num_parallel_reads, int) or num_parallel_reads < 1:
+    if not is_integer(num_parallel_reads) or num_parallel_reads < 1:
         raise ValueError(
             "`num_parallel_reads` must be a positive int. "
             f"Received: num_parallel_reads={num_parallel_reads!r}"

@@ -38,6 +38,7 @@ from keras_landmarks.data.thin_plate_spline import tps_grid
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation._validation import check_same_shape
+from keras_landmarks.integers import is_integer
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,10 +88,6 @@ def _as_images(value, name):
     if not np.all(np.isfinite(images)):
         raise ValueError(f"`{name}` must be finite. Received NaN or inf in `{name}`.")
     return images
-
-
-def _is_int(value):
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_callable(value, name):
@@ -189,11 +186,7 @@ def random_tps_grids(num_images, height, width, seed=0, strength=TARGET_WARP):
     (2, 32, 32, 2)
     """
     check_seed(seed)
-    if (
-        not isinstance(num_images, int)
-        or isinstance(num_images, bool)
-        or num_images < 1
-    ):
+    if not is_integer(num_images) or num_images < 1:
         raise ValueError(
             f"`num_images` must be an int >= 1. Received: num_images={num_images!r}"
         )
@@ -276,7 +269,7 @@ def swap_pairs(images, shift=1):
     >>> sources, targets = swap_pairs(np.zeros((4, 32, 32, 3)))
     """
     images = _as_images(images, "images")
-    if not _is_int(shift):
+    if not is_integer(shift):
         raise ValueError(f"`shift` must be an int. Received: shift={shift!r}")
     if shift % images.shape[0] == 0:
         raise ValueError(
@@ -464,11 +457,7 @@ def _check_model(model, method):
 
 
 def _check_batch_size(batch_size):
-    if (
-        not isinstance(batch_size, int)
-        or isinstance(batch_size, bool)
-        or batch_size < 1
-    ):
+    if not is_integer(batch_size) or batch_size < 1:
         raise ValueError(
             f"`batch_size` must be an int >= 1. Received: batch_size={batch_size!r}"
         )

@@ -6,6 +6,7 @@ import numpy as np
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_reduction
 from keras_landmarks.evaluation._validation import check_same_shape
+from keras_landmarks.integers import is_integer
 
 REDUCTIONS = ("mean", "per_point", "per_image", "none")
 
@@ -64,7 +65,7 @@ def inter_ocular_error(
     errors, landmarks = _point_errors(predictions, landmarks)
     num_points = landmarks.shape[1]
     for name, index in (("left_eye", left_eye), ("right_eye", right_eye)):
-        if not isinstance(index, int) or not 0 <= index < num_points:
+        if not is_integer(index) or not 0 <= index < num_points:
             raise ValueError(
                 f"`{name}` must be an int index in [0, {num_points}). "
                 f"Received: {name}={index!r}"

@@ -8,6 +8,7 @@ from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
+from keras_landmarks.integers import is_integer
 
 # The paper's sample-efficiency plot (MAFL): 1, 5, 10, 100, 500, 1000 and all images.
 DEFAULT_SIZES = (1, 5, 10, 100, 500, 1000, None)
@@ -106,19 +107,19 @@ def sample_efficiency_curve(
     check_same_length(
         test_keypoints, "test_keypoints", test_landmarks, "test_landmarks"
     )
-    if not isinstance(num_draws, int) or isinstance(num_draws, bool) or num_draws < 1:
+    if not is_integer(num_draws) or num_draws < 1:
         raise ValueError(
             f"`num_draws` must be a positive int. Received: num_draws={num_draws!r}"
         )
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+    if not is_integer(seed) or seed < 0:
         raise ValueError(f"`seed` must be a non-negative int. Received: seed={seed!r}")
     num_train = len(train_keypoints)
     requested = set()
     for size in sizes:
         if size is None:
             requested.add(num_train)
-        elif isinstance(size, int) and not isinstance(size, bool) and size >= 1:
-            requested.add(size)
+        elif is_integer(size) and size >= 1:
+            requested.add(int(size))
         else:
             raise ValueError(
                 "`sizes` must hold positive ints or None. "

@@ -7,6 +7,8 @@ import tempfile
 
 import keras
 
+from keras_landmarks.integers import is_integer
+
 SERVING_SIGNATURE = "serving_default"
 RECONSTRUCT_SIGNATURE = "reconstruct"
 
@@ -45,10 +47,11 @@ def export_saved_model(model, base_dir, version=None, overwrite=False):
     os.makedirs(base_dir, exist_ok=True)
     if version is None:
         version = _next_version(base_dir)
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not is_integer(version) or version < 1:
         raise ValueError(
             f"`version` must be a positive int. Received: version={version!r}"
         )
+    version = int(version)
     path = os.path.join(base_dir, str(version))
     if os.path.exists(path) and not overwrite:
         raise ValueError(

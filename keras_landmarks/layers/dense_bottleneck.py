@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_landmarks.integers import is_integer
+
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
 class DenseBottleneck(keras.layers.Layer):
@@ -34,28 +36,24 @@ class DenseBottleneck(keras.layers.Layer):
 
     def __init__(self, code_size, output_size, channels, **kwargs):
         super().__init__(**kwargs)
-        if (
-            not isinstance(code_size, int)
-            or isinstance(code_size, bool)
-            or code_size < 1
-        ):
+        if not is_integer(code_size) or code_size < 1:
             raise ValueError(
                 f"`code_size` must be a positive int. Received: code_size={code_size!r}"
             )
         if len(output_size) != 2 or any(
-            not isinstance(s, int) or s < 1 for s in output_size
+            not is_integer(s) or s < 1 for s in output_size
         ):
             raise ValueError(
                 "`output_size` must be two positive ints (height, width). "
                 f"Received: output_size={output_size!r}"
             )
-        if not isinstance(channels, int) or isinstance(channels, bool) or channels < 1:
+        if not is_integer(channels) or channels < 1:
             raise ValueError(
                 f"`channels` must be a positive int. Received: channels={channels!r}"
             )
-        self.code_size = code_size
-        self.output_size = tuple(output_size)
-        self.channels = channels
+        self.code_size = int(code_size)
+        self.output_size = tuple(int(s) for s in output_size)
+        self.channels = int(channels)
         height, width = self.output_size
         self.to_code = keras.layers.Dense(
             code_size, dtype=self.dtype_policy, name="to_code"

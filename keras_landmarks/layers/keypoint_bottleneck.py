@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.layers.heatmaps_to_keypoints import HeatmapsToKeypoints
 from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
 from keras_landmarks.layers.keypoints_to_heatmaps import KeypointsToHeatmaps
@@ -37,13 +38,13 @@ class KeypointBottleneck(keras.layers.Layer):
         super().__init__(**kwargs)
         if output_size is not None:
             if len(output_size) != 2 or any(
-                not isinstance(s, int) or s < 1 for s in output_size
+                not is_integer(s) or s < 1 for s in output_size
             ):
                 raise ValueError(
                     "`output_size` must be None or two positive ints "
                     f"(height, width). Received: output_size={output_size!r}"
                 )
-            output_size = tuple(output_size)
+            output_size = tuple(int(s) for s in output_size)
         self.std = std
         self.output_size = output_size
         self.to_keypoints = HeatmapsToKeypoints(dtype=self.dtype_policy)

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_landmarks.integers import is_integer
+
 # Reference code: exp(-d^2 / std^2) with std = 0.1, i.e. exp(-100 d^2).
 DEFAULT_STD = 0.1
 
@@ -41,14 +43,14 @@ class KeypointsToHeatmaps(keras.layers.Layer):
     def __init__(self, height, width, std=DEFAULT_STD, **kwargs):
         super().__init__(**kwargs)
         for name, value in (("height", height), ("width", width)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            if not is_integer(value) or value < 1:
                 raise ValueError(
                     f"`{name}` must be a positive int. Received: {name}={value!r}"
                 )
         if not isinstance(std, (int, float)) or isinstance(std, bool) or std <= 0:
             raise ValueError(f"`std` must be a positive number. Received: std={std!r}")
-        self.height = height
-        self.width = width
+        self.height = int(height)
+        self.width = int(width)
         self.std = float(std)
 
     def build(self, input_shape):

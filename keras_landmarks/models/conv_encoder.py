@@ -4,6 +4,7 @@ import math
 
 import keras
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
 from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
@@ -21,9 +22,7 @@ FIRST_KERNEL_SIZE = 7
 def validate_filters_and_strides(filters, strides, owner):
     filters = tuple(filters)
     strides = tuple(strides)
-    if not filters or any(
-        not isinstance(f, int) or isinstance(f, bool) or f < 1 for f in filters
-    ):
+    if not filters or any(not is_integer(f) or f < 1 for f in filters):
         raise ValueError(
             f"{owner}: `filters` must be a non-empty sequence of positive ints. "
             f"Received: filters={filters}"
@@ -33,7 +32,7 @@ def validate_filters_and_strides(filters, strides, owner):
             f"{owner}: `strides` must have one entry (1 or 2) per conv layer, "
             f"{len(filters)} here. Received: strides={strides}"
         )
-    return filters, strides
+    return tuple(int(f) for f in filters), tuple(int(s) for s in strides)
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from keras_landmarks.integers import is_integer
+
 # Our choice (the paper gives no discriminator architecture): three stride-2
 # convs, LeakyReLU 0.2, no batch norm (the network sees real and fake batches
 # separately in one step; batch statistics would tell them apart).
@@ -32,13 +34,11 @@ class PatchDiscriminator(keras.Model):
     def __init__(self, filters=DEFAULT_DISCRIMINATOR_FILTERS, **kwargs):
         super().__init__(**kwargs)
         filters = tuple(filters)
-        if not filters or any(
-            not isinstance(f, int) or isinstance(f, bool) or f < 1 for f in filters
-        ):
+        if not filters or any(not is_integer(f) or f < 1 for f in filters):
             raise ValueError(
                 f"`filters` must be positive ints. Received: filters={filters!r}"
             )
-        self.filters = filters
+        self.filters = tuple(int(f) for f in filters)
         self.convs = [
             keras.layers.Conv2D(
                 f,

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
 from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
@@ -75,20 +76,18 @@ class ImageGenerator(keras.layers.Layer):
                 f"Received: output_activation={output_activation!r}"
             )
         filters = tuple(filters)
-        if not filters or any(
-            not isinstance(f, int) or isinstance(f, bool) or f < 1 for f in filters
-        ):
+        if not filters or any(not is_integer(f) or f < 1 for f in filters):
             raise ValueError(
                 "`filters` must be a non-empty sequence of positive ints. "
                 f"Received: filters={filters}"
             )
-        if not isinstance(output_channels, int) or output_channels < 1:
+        if not is_integer(output_channels) or output_channels < 1:
             raise ValueError(
                 "`output_channels` must be a positive int. "
                 f"Received: output_channels={output_channels!r}"
             )
-        self.filters = filters
-        self.output_channels = output_channels
+        self.filters = tuple(int(f) for f in filters)
+        self.output_channels = int(output_channels)
         self.weight_decay = weight_decay
         self.output_activation = output_activation
         self.output_scale = float(output_scale)

@@ -2,6 +2,7 @@
 
 import keras
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
 from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
@@ -14,15 +15,12 @@ from keras_landmarks.models.conv_encoder import ConvEncoder
 
 
 def validate_num_keypoints(num_keypoints):
-    if (
-        not isinstance(num_keypoints, int)
-        or isinstance(num_keypoints, bool)
-        or num_keypoints < 1
-    ):
+    if not is_integer(num_keypoints) or num_keypoints < 1:
         raise ValueError(
             "`num_keypoints` (K) must be an int >= 1. "
             f"Received: num_keypoints={num_keypoints!r}"
         )
+    return int(num_keypoints)
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
@@ -68,7 +66,7 @@ class LandmarkDetector(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        validate_num_keypoints(num_keypoints)
+        num_keypoints = validate_num_keypoints(num_keypoints)
         validate_kernel_initializer(kernel_initializer)
         validate_batch_norm_momentum(batch_norm_momentum)
         self.num_keypoints = num_keypoints

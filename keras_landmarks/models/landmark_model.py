@@ -5,6 +5,7 @@ import numpy as np
 from keras import ops
 
 from keras_landmarks.distribution import scale_loss_for_replicas
+from keras_landmarks.integers import is_integer
 from keras_landmarks.layers.keypoint_bottleneck import KeypointBottleneck
 from keras_landmarks.layers.keypoints_to_heatmaps import DEFAULT_STD
 from keras_landmarks.losses.equivariance_loss import EquivarianceLoss
@@ -50,14 +51,14 @@ def unpack_pair(inputs):
 
 
 def _image_size(image_size):
-    if isinstance(image_size, int) and not isinstance(image_size, bool):
-        return (image_size, image_size)
+    if is_integer(image_size):
+        return (int(image_size), int(image_size))
     if (
         isinstance(image_size, (list, tuple))
         and len(image_size) == 2
-        and all(isinstance(s, int) and not isinstance(s, bool) for s in image_size)
+        and all(is_integer(s) for s in image_size)
     ):
-        return tuple(image_size)
+        return (int(image_size[0]), int(image_size[1]))
     raise ValueError(
         "`image_size` must be an int or (height, width). "
         f"Received: image_size={image_size!r}"
@@ -162,7 +163,7 @@ class LandmarkModel(keras.Model):
                 f"Received: equivariance_weight={equivariance_weight}"
             )
         self.equivariance_weight = float(equivariance_weight)
-        validate_num_keypoints(num_keypoints)
+        num_keypoints = validate_num_keypoints(num_keypoints)
         self.image_size = _image_size(image_size)
         validate_kernel_initializer(kernel_initializer)
         validate_batch_norm_momentum(batch_norm_momentum)

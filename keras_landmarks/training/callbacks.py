@@ -1,4 +1,4 @@
-"""Callbacks for long runs: a time budget that survives restarts, and pictures."""
+"""Callbacks for long runs: budgets that survive restarts, a NaN stop, pictures."""
 
 import json
 import os
@@ -6,6 +6,8 @@ import time
 
 import keras
 import numpy as np
+
+from keras_landmarks.integers import is_integer
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -54,6 +56,69 @@ class TimeBudget(keras.callbacks.Callback):
             with open(tmp, "w") as f:
                 json.dump({"elapsed_seconds": self.elapsed_seconds}, f)
             os.replace(tmp, self.state_path)
+
+
+class StepBudget(keras.callbacks.Callback):
+    """Stops `fit` once the optimizer has made `steps` steps in total.
+
+    `fit` counts whole epochs; this stops inside the last one, so a budget of
+    150 steps at 100 steps per epoch trains 150, not 200. Steps of earlier
+    (interrupted) processes count: the optimizer's counter is read once at the
+    start, then counted here (no device-to-host copy per batch).
+
+    Args:
+        steps: int >= 1, the total.
+    """
+
+    def __init__(self, steps):
+        super().__init__()
+        if not is_integer(steps) or steps < 1:
+            raise ValueError(f"`steps` must be an int >= 1. Received: steps={steps!r}")
+        self.steps = int(steps)
+        self._epoch_start = 0
+        self._current = 0
+
+    def on_train_begin(self, logs=None):
+        self._current = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start = self._current
+
+    def on_train_batch_end(self, batch, logs=None):
+        # `batch` is the last step of the call (several with steps_per_execution).
+        self._current = self._epoch_start + batch + 1
+        if self._current >= self.steps:
+            self.model.stop_training = True
+
+
+class NonFiniteLossError(ValueError):
+    """The training loss became NaN or infinite; raised by `StopOnNonFiniteLoss`."""
+
+
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Raises `NonFiniteLossError` at the first batch whose loss is NaN or inf.
+
+    Unlike `keras.callbacks.TerminateOnNaN`, which lets the epoch end (and
+    with it the checkpoint and picture callbacks) run on the broken weights,
+    this stops `fit` at once: nothing after the last good checkpoint is
+    written. The message names the step and the likely causes.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is None:
+            return
+        value = float(np.asarray(keras.ops.convert_to_numpy(loss)))
+        if np.isfinite(value):
+            return
+        step = int(keras.ops.convert_to_numpy(self.model.optimizer.iterations))
+        raise NonFiniteLossError(
+            f"Training stopped at step {step}: the loss is {value}. Likely causes: "
+            "NaN or inf values in the training images (check the data), or "
+            "divergence (lower the learning rate). The weights of this step were "
+            "not saved: the last checkpoint and model.keras are kept, and the "
+            "run resumes from that checkpoint."
+        )
 
 
 class PreviewPictures(keras.callbacks.Callback):

@@ -1,4 +1,4 @@
-"""`train`: model.fit with checkpoints, resume, TensorBoard, pictures, a time budget."""
+"""`train`: model.fit with checkpoints, resume, budgets, a NaN stop, pictures."""
 
 import logging
 import math
@@ -8,12 +8,18 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.training.callbacks import PreviewPictures
+from keras_landmarks.training.callbacks import StepBudget
+from keras_landmarks.training.callbacks import StopOnNonFiniteLoss
 from keras_landmarks.training.callbacks import TimeBudget
+from keras_landmarks.training.checkpoint import SaveCheckpoint
+from keras_landmarks.training.checkpoint import TrainingCheckpoint
 
 logger = logging.getLogger(__name__)
 
 MODEL_FILENAME = "model.keras"
+CHECKPOINT_DIRNAME = "backup"
 DEFAULT_STEPS_PER_EPOCH = 100
 
 
@@ -61,19 +67,22 @@ def train(
 ):
     """Trains a compiled `LandmarkModel` and keeps the run resumable.
 
-    Everything a long run needs around `model.fit`: `BackupAndRestore` at every
-    epoch end (kill the process and call `train` again with the same `run_dir`:
-    weights, optimizer state, loss normalisers and the epoch counter come back),
-    TensorBoard logs in `run_dir/logs`, the paper's quadruplet pictures in
-    `run_dir/pictures`, a time budget that counts earlier interrupted processes,
-    and the final model in `run_dir/model.keras`.
+    Everything a long run needs around `model.fit`: a checkpoint at every
+    epoch end in `run_dir/backup` (kill the process and call `train` again
+    with the same `run_dir`: weights, optimizer state, loss normalisers and the
+    step and epoch counters come back; see `TrainingCheckpoint`), an exact
+    step budget, a stop at the first NaN or inf loss, TensorBoard logs in
+    `run_dir/logs`, the paper's quadruplet pictures in `run_dir/pictures`, a
+    time budget that counts earlier interrupted processes, and the final model
+    in `run_dir/model.keras`.
 
     Args:
         model: a compiled `LandmarkModel`.
         pairs: `tf.data.Dataset` of pair dicts {"source", "target", "mask"},
             unbatched (batched here) or batched; it is repeated.
         run_dir: folder for checkpoints, logs, pictures and the model.
-        steps: int or None. Total optimisation steps.
+        steps: int or None. Total optimisation steps, earlier processes of
+            the run included; the last epoch is cut short to end there.
         max_minutes: float or None. Total training time budget.
         batch_size: int, default 16. Ignored for a batched dataset.
         steps_per_epoch: int, default 100. Checkpoints and pictures are written
@@ -84,34 +93,54 @@ def train(
         callbacks: extra Keras callbacks.
 
     Returns:
-        The `History`, or None if the run had already finished.
+        The `History`, or None if the run had already made its `steps`.
+
+    Raises:
+        ValueError: bad arguments, or a checkpoint in `run_dir/backup` that
+            cannot be resumed (damaged, or another model configuration).
+        NonFiniteLossError: (a ValueError) the loss became NaN or inf; the
+            last good checkpoint and `model.keras` are kept.
     """
     if steps is None and max_minutes is None:
         raise ValueError("Give `steps`, `max_minutes` or both to bound the run.")
-    if steps is not None and steps < 1:
-        raise ValueError(f"`steps` must be >= 1. Received: steps={steps}")
-    if steps_per_epoch < 1:
+    if steps is not None and (not is_integer(steps) or steps < 1):
+        raise ValueError(f"`steps` must be an int >= 1. Received: steps={steps!r}")
+    if not is_integer(steps_per_epoch) or steps_per_epoch < 1:
         raise ValueError(
-            "`steps_per_epoch` must be >= 1. "
-            f"Received: steps_per_epoch={steps_per_epoch}"
+            "`steps_per_epoch` must be an int >= 1. "
+            f"Received: steps_per_epoch={steps_per_epoch!r}"
         )
     if getattr(model, "optimizer", None) is None:
         raise ValueError("Compile the model before `train` (model.compile()).")
     _check_pairs(pairs)
     run_dir = os.fspath(run_dir)
     os.makedirs(run_dir, exist_ok=True)
+    checkpoint = TrainingCheckpoint(os.path.join(run_dir, CHECKPOINT_DIRNAME))
+    resumed = checkpoint.restore(model)
+    initial_epoch, done = (0, 0) if resumed is None else (resumed.epoch, resumed.step)
+    if resumed is not None:
+        logger.info("Resuming %s at step %d (epoch %d)", run_dir, done, initial_epoch)
+    budget = []
     if steps is None:
-        epochs = 99_999  # bounded by the time budget (10M steps at 100 per epoch)
+        epochs = initial_epoch + 99_999  # bounded by the time budget
     else:
-        epochs = math.ceil(steps / steps_per_epoch)
-        steps_per_epoch = min(steps_per_epoch, steps)
+        remaining = int(steps) - done
+        if remaining <= 0:
+            logger.info("%s has made its %d steps already.", run_dir, done)
+            if not os.path.exists(os.path.join(run_dir, MODEL_FILENAME)):
+                _save_model(model, run_dir)
+            return None
+        epochs = initial_epoch + math.ceil(remaining / steps_per_epoch)
+        steps_per_epoch = min(int(steps_per_epoch), remaining)
+        budget.append(StepBudget(int(steps)))
     all_callbacks = [
-        keras.callbacks.BackupAndRestore(
-            os.path.join(run_dir, "backup"), save_freq="epoch", delete_checkpoint=False
-        ),
+        # First: a NaN loss stops before any other callback sees the weights.
+        StopOnNonFiniteLoss(),
+        *budget,
+        SaveCheckpoint(checkpoint),
         TimeBudget(
             None if max_minutes is None else 60.0 * max_minutes,
-            os.path.join(run_dir, "backup", "time_budget.json"),
+            os.path.join(checkpoint.directory, "time_budget.json"),
         ),
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs"), write_graph=False),
     ]
@@ -125,13 +154,21 @@ def train(
     history = model.fit(
         _batches(pairs, batch_size),
         epochs=epochs,
+        initial_epoch=initial_epoch,
         steps_per_epoch=steps_per_epoch,
         callbacks=all_callbacks,
         verbose=verbose,
         shuffle=False,  # tf.data: shuffled (or not) by the caller
     )
-    model.save(os.path.join(run_dir, MODEL_FILENAME))
+    _save_model(model, run_dir)
     return history
+
+
+def _save_model(model, run_dir):
+    # Written aside, then renamed: a kill never leaves a cut model.keras.
+    partial = os.path.join(run_dir, f"incomplete.{MODEL_FILENAME}")
+    model.save(partial)
+    os.replace(partial, os.path.join(run_dir, MODEL_FILENAME))
 
 
 def _is_batched(pairs):

@@ -14,6 +14,7 @@ import os
 
 import keras
 
+from keras_landmarks.integers import is_integer
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.losses.loss_network import LossNetworkUnavailableError
 from keras_landmarks.models.adversarial_landmark_model import AdversarialLandmarkModel
@@ -75,7 +76,7 @@ def build_model(
     widths = check_architecture(architecture)
     check_choice("loss", loss, LOSSES)
     check_choice("bottleneck", bottleneck, BOTTLENECKS)
-    if bottleneck == "dense" and (not isinstance(code_size, int) or code_size < 1):
+    if bottleneck == "dense" and (not is_integer(code_size) or code_size < 1):
         raise RecipeError(
             "--code_size must be a positive int for --bottleneck=dense. "
             f"Received: {code_size!r}"

@@ -65,7 +65,7 @@ def test_console_script_is_installed():
         (["demo", "--framing", "tilted"], "invalid choice: 'tilted'"),
         (["demo", "--clutter", "2"], "in [0, 1], got 2.0"),
         (["demo", "--clutter", "lots"], "expected a number, got 'lots'"),
-        (["demo", "--image-size", "50"], "multiple of 4 that is >= 16, got 50"),
+        (["demo", "--image-size", "50"], "multiple of 4 that is >= 32"),
         (["demo", "--image-size", "12"], "got 12"),
         (["export", "--model", "/nope.keras", "--out", "x"], "no such file"),
     ],
