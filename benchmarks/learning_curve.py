@@ -11,8 +11,8 @@ image size), steps and training seconds. It writes `learning_curve.json`,
     KERAS_BACKEND=tensorflow python benchmarks/learning_curve.py run \\
         --out runs/curves/base --steps 3000 --every 500
     KERAS_BACKEND=tensorflow python benchmarks/learning_curve.py run \\
-        --out runs/curves/eq --steps 3000 --every 500 --equivariance-weight 1000
-    python benchmarks/learning_curve.py compare runs/curves/base runs/curves/eq \\
+        --out runs/curves/noeq --steps 3000 --every 500 --equivariance-weight 0
+    python benchmarks/learning_curve.py compare runs/curves/base runs/curves/noeq \\
         --out runs/curves/compare.png
 
 `compare` plots the runs' error / mean shape against steps in one picture and
