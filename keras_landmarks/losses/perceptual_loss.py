@@ -10,6 +10,7 @@ from keras_landmarks.losses.masked_distance import DISTANCES
 from keras_landmarks.losses.masked_distance import masked_mean_distance
 from keras_landmarks.losses.running_normalizer import FIRST_BATCH
 from keras_landmarks.losses.running_normalizer import NORMALIZER_DECAY
+from keras_landmarks.losses.running_normalizer import NormalizedLossMixin
 from keras_landmarks.losses.running_normalizer import RunningNormalizer
 
 # Reference code: the raw image plus conv1_2 ... conv5_2 of the loss network.
@@ -26,7 +27,7 @@ class RandomLossNetworkWarning(UserWarning):
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
-class PerceptualLoss(keras.layers.Layer):
+class PerceptualLoss(NormalizedLossMixin, keras.layers.Layer):
     """Masked feature-matching loss whose per-layer weights adapt online.
 
     For each layer k (the raw image counts as a layer) the squared difference
@@ -216,24 +217,6 @@ class PerceptualLoss(keras.layers.Layer):
             (len(self.layer_names),), dtype="float32"
         )
         return spec
-
-    @property
-    def normalizers(self):
-        """The running averages `w_k`: a float32 `(len(layers),)` variable."""
-        return self.running_normalizer.normalizers
-
-    @property
-    def normalizers_ready(self):
-        """0 until the first training batch has set `normalizers`, then 1."""
-        return self.running_normalizer.normalizers_ready
-
-    def load_own_variables(self, store):
-        # Files saved before the normaliser was its own layer hold its two
-        # variables here; newer files hold nothing for this layer itself.
-        if len(store.keys()):
-            self.running_normalizer.load_legacy_variables(store)
-        else:
-            super().load_own_variables(store)
 
     def get_config(self):
         config = super().get_config()

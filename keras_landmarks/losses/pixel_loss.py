@@ -8,6 +8,7 @@ from keras_landmarks.losses.masked_distance import masked_mean_distance
 from keras_landmarks.losses.perceptual_loss import LOSS_SCALE
 from keras_landmarks.losses.running_normalizer import FIRST_BATCH
 from keras_landmarks.losses.running_normalizer import NORMALIZER_DECAY
+from keras_landmarks.losses.running_normalizer import NormalizedLossMixin
 from keras_landmarks.losses.running_normalizer import RunningNormalizer
 
 # The one term, named like `PerceptualLoss`' raw-image layer.
@@ -15,7 +16,7 @@ TERM_NAME = "input"
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
-class PixelLoss(keras.layers.Layer):
+class PixelLoss(NormalizedLossMixin, keras.layers.Layer):
     """Masked pixel L1 or L2 loss with the perceptual loss's running normaliser.
 
     `m = mean(mask * d(x', x_hat))` over all pixels and channels, divided by a
@@ -108,24 +109,6 @@ class PixelLoss(keras.layers.Layer):
             TERM_NAME: keras.KerasTensor((), dtype="float32"),
             "normalizers": keras.KerasTensor((1,), dtype="float32"),
         }
-
-    @property
-    def normalizers(self):
-        """The running average `w`: a float32 `(1,)` variable."""
-        return self.running_normalizer.normalizers
-
-    @property
-    def normalizers_ready(self):
-        """0 until the first training batch has set `normalizers`, then 1."""
-        return self.running_normalizer.normalizers_ready
-
-    def load_own_variables(self, store):
-        # Files saved before the normaliser was its own layer hold its two
-        # variables here; newer files hold nothing for this layer itself.
-        if len(store.keys()):
-            self.running_normalizer.load_legacy_variables(store)
-        else:
-            super().load_own_variables(store)
 
     def get_config(self):
         config = super().get_config()

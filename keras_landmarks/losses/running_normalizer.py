@@ -195,3 +195,28 @@ class RunningNormalizer(keras.layers.Layer):
             }
         )
         return config
+
+
+class NormalizedLossMixin:
+    """What a loss layer holding a `RunningNormalizer` as `running_normalizer`
+    exposes of it: the running averages, the ready flag, and the loading of
+    files saved before the normaliser was its own layer.
+    """
+
+    @property
+    def normalizers(self):
+        """The running averages: a float32 `(num_terms,)` variable."""
+        return self.running_normalizer.normalizers
+
+    @property
+    def normalizers_ready(self):
+        """0 until the first training batch has set `normalizers`, then 1."""
+        return self.running_normalizer.normalizers_ready
+
+    def load_own_variables(self, store):
+        # Files saved before the normaliser was its own layer hold its two
+        # variables here; newer files hold nothing for this layer itself.
+        if len(store.keys()):
+            self.running_normalizer.load_legacy_variables(store)
+        else:
+            super().load_own_variables(store)
