@@ -52,6 +52,12 @@ def _parser():
     run.add_argument("--batch-size", type=int, default=None)
     run.add_argument("--learning-rate", type=float, default=None)
     run.add_argument(
+        "--warmup-steps",
+        type=int,
+        default=0,
+        help="raise the learning rate linearly from 0 over these steps (0: none)",
+    )
+    run.add_argument(
         "--equivariance-weight", type=float, default=None, help="default: preset's"
     )
     run.add_argument("--gaussian-std", type=float, default=None)
@@ -80,6 +86,13 @@ def _parser():
         type=float,
         default=1.0,
         help="multiply every std of the reference source warp (1)",
+    )
+    run.add_argument(
+        "--padding",
+        choices=("zeros", "border"),
+        default="zeros",
+        help="what the warps show outside the image: zeros (the reference's) "
+        "or the border colour",
     )
     run.add_argument(
         "--loss",
@@ -127,6 +140,7 @@ def run(args):
 
     from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
     from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
+    from keras_landmarks.models.presets import CPU_LEARNING_RATE
     from keras_landmarks.models.presets import cpu_model
     from keras_landmarks.models.presets import cpu_optimizer
     from keras_landmarks.precision import announce_precision
@@ -163,11 +177,19 @@ def run(args):
         reconstruction_loss=_reconstruction_loss(args.loss),
         **overrides,
     )
-    optimizer = (
-        cpu_optimizer()
-        if args.learning_rate is None
-        else cpu_optimizer(args.learning_rate)
+    learning_rate = (
+        CPU_LEARNING_RATE if args.learning_rate is None else args.learning_rate
     )
+    if args.warmup_steps:
+        # A cosine "decay" with alpha 1 stays at its target after the warm-up.
+        learning_rate = keras.optimizers.schedules.CosineDecay(
+            0.0,
+            decay_steps=1,
+            alpha=1.0,
+            warmup_target=learning_rate,
+            warmup_steps=args.warmup_steps,
+        )
+    optimizer = cpu_optimizer(learning_rate)
     model.compile(optimizer=optimizer)
     options = {
         key: value
@@ -191,6 +213,7 @@ def run(args):
         model=model,
         curve_every=args.every,
         source_warp=source_warp,
+        padding=args.padding,
         verbose=2,
         **options,
     )

@@ -1,9 +1,11 @@
-"""Bilinear image sampling at arbitrary points, zero outside the image."""
+"""Bilinear image sampling at arbitrary points, zero (or border) outside the image."""
 
 import tensorflow as tf
 
+PADDINGS = ("zeros", "border")
 
-def bilinear_sample(images, grid):
+
+def bilinear_sample(images, grid, padding="zeros"):
     """Samples `images` at the (x, y) points of `grid` with bilinear weights.
 
     Coordinates are in [-1, 1] with align_corners=True semantics: -1 and +1 are
@@ -19,6 +21,9 @@ def bilinear_sample(images, grid):
         grid: float tensor `(out_height, out_width, 2)` or
             `(batch, out_height, out_width, 2)`, last axis (x, y); batched
             together with `images`.
+        padding: `"zeros"` (default, the reference's) or `"border"`: points
+            outside the image take the colour of the nearest border pixel
+            (`padding_mode="border"` in torch), so warps show no black corners.
 
     Returns:
         float32 tensor `(out_height, out_width, channels)` (batched if the
@@ -30,6 +35,10 @@ def bilinear_sample(images, grid):
     >>> float(bilinear_sample(image, tf.zeros((1, 1, 2)))[0, 0, 0])
     1.5
     """
+    if padding not in PADDINGS:
+        raise ValueError(
+            f"`padding` must be one of {PADDINGS}. Received: padding={padding!r}"
+        )
     images = tf.cast(tf.convert_to_tensor(images), tf.float32)
     grid = tf.cast(tf.convert_to_tensor(grid), tf.float32)
     if images.shape.rank != grid.shape.rank or images.shape.rank not in (3, 4):
@@ -47,10 +56,15 @@ def bilinear_sample(images, grid):
     batch, height, width = shape[0], shape[1], shape[2]
     x = (grid[..., 0] + 1.0) * 0.5 * tf.cast(width - 1, tf.float32)
     y = (grid[..., 1] + 1.0) * 0.5 * tf.cast(height - 1, tf.float32)
-    # Far-away points only need to stay outside the image; clipping keeps the
-    # int32 cast below well defined.
-    x = tf.clip_by_value(x, -2.0, tf.cast(width + 1, tf.float32))
-    y = tf.clip_by_value(y, -2.0, tf.cast(height + 1, tf.float32))
+    if padding == "border":
+        # Points outside move onto the nearest border pixel.
+        x = tf.clip_by_value(x, 0.0, tf.cast(width - 1, tf.float32))
+        y = tf.clip_by_value(y, 0.0, tf.cast(height - 1, tf.float32))
+    else:
+        # Far-away points only need to stay outside the image; clipping keeps
+        # the int32 cast below well defined.
+        x = tf.clip_by_value(x, -2.0, tf.cast(width + 1, tf.float32))
+        y = tf.clip_by_value(y, -2.0, tf.cast(height + 1, tf.float32))
     x0, y0 = tf.floor(x), tf.floor(y)
     wx, wy = x - x0, y - y0
     x0, y0 = tf.cast(x0, tf.int32), tf.cast(y0, tf.int32)

@@ -35,6 +35,7 @@ def make_tps_pair(
     mask=None,
     design_matrix=None,
     return_grid=False,
+    padding="zeros",
 ):
     """Makes one {"source", "target", "mask"} pair from one image.
 
@@ -50,6 +51,8 @@ def make_tps_pair(
         return_grid: bool, default False. Also return "source_grid", float32
             `(height, width, 2)`: the (x, y) point in [-1, 1] of the target that
             each source pixel shows (what `EquivarianceLoss` needs).
+        padding: `"zeros"` (default, the reference's) or `"border"`, what both
+            warps show outside the image (`bilinear_sample`).
 
     Returns:
         dict with "source" and "target" float32 `(height, width, 3)` and
@@ -80,11 +83,11 @@ def make_tps_pair(
     source_grid = tps_grid(
         sample_tps_parameters(source_seed, source_warp), height, width, design_matrix
     )
-    target = bilinear_sample(image, target_grid)
+    target = bilinear_sample(image, target_grid, padding)
     warped_mask = bilinear_sample(
         tf.convert_to_tensor(mask, tf.float32)[..., None], target_grid
     )
-    source = bilinear_sample(target, source_grid)
+    source = bilinear_sample(target, source_grid, padding)
     pair = {"source": source, "target": target, "mask": warped_mask}
     if return_grid:
         pair["source_grid"] = source_grid
@@ -101,6 +104,7 @@ def tps_pairs(
     mask_ramp=None,
     num_parallel_calls=tf.data.AUTOTUNE,
     return_grid=False,
+    padding="zeros",
 ):
     """Turns a dataset of images into a dataset of thin-plate-spline pairs.
 
@@ -123,6 +127,8 @@ def tps_pairs(
         num_parallel_calls: int, default `tf.data.AUTOTUNE`.
         return_grid: bool, default False. Also yield "source_grid" (see
             `make_tps_pair`), for `LandmarkModel(equivariance_weight=...)`.
+        padding: `"zeros"` (default, the reference's) or `"border"`
+            (`make_tps_pair`).
 
     Returns:
         `tf.data.Dataset` of dicts {"source", "target"}: float32
@@ -176,6 +182,7 @@ def tps_pairs(
             mask,
             design_matrix,
             return_grid,
+            padding,
         )
 
     return images.enumerate().map(

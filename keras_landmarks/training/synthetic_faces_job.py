@@ -83,6 +83,7 @@ def run_synthetic_faces(
     curve_every=None,
     source_warp=SOURCE_WARP,
     equivariance_weight=None,
+    padding="zeros",
 ):
     """Trains the CPU configuration on synthetic faces and evaluates it.
 
@@ -124,6 +125,8 @@ def run_synthetic_faces(
             `cpu_model` built here (`LandmarkModel`); default the preset's
             (`CPU_EQUIVARIANCE_WEIGHT`), 0 turns it off. With a term the pairs
             carry their warp.
+        padding: `"zeros"` (default, the reference's) or `"border"`, what the
+            warps show outside the image (`tps_pairs`).
 
     Returns:
         A `JobResult`.
@@ -170,6 +173,7 @@ def run_synthetic_faces(
         seed=seed,
         source_warp=source_warp,
         return_grid=getattr(model, "equivariance_weight", 0) > 0,
+        padding=padding,
     )
     callbacks = []
     if curve_every:

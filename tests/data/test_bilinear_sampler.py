@@ -80,6 +80,38 @@ def test_far_outside_is_zero():
     np.testing.assert_array_equal(bilinear_sample(np.ones((4, 4, 1)), grid), 0.0)
 
 
+def test_border_padding_matches_torch_grid_sample():
+    torch = pytest.importorskip("torch", reason="cross-check needs torch")
+    rng = np.random.default_rng(3)
+    image = rng.uniform(0, 255, (2, 7, 5, 3)).astype(np.float32)
+    grid = rng.uniform(-1.6, 1.6, (2, 4, 6, 2)).astype(np.float32)
+    expected = torch.nn.functional.grid_sample(
+        torch.from_numpy(image).permute(0, 3, 1, 2),
+        torch.from_numpy(grid),
+        mode="bilinear",
+        padding_mode="border",
+        align_corners=True,
+    )
+    np.testing.assert_allclose(
+        bilinear_sample(image, grid, padding="border").numpy(),
+        expected.permute(0, 2, 3, 1).numpy(),
+        atol=1e-3,
+    )
+
+
+def test_border_padding_repeats_the_nearest_border_pixel():
+    image = np.arange(12, dtype=np.float32).reshape(3, 4, 1)
+    # far left of the middle row, below the bottom-right corner
+    grid = np.array([[[-5.0, 0.0], [1.0, 9.0]]], np.float32)
+    out = bilinear_sample(image, grid, padding="border").numpy()[0, :, 0]
+    np.testing.assert_allclose(out, [image[1, 0, 0], image[2, 3, 0]])
+
+
+def test_rejects_unknown_padding():
+    with pytest.raises(ValueError, match="reflect"):
+        bilinear_sample(np.zeros((4, 4, 3)), np.zeros((4, 4, 2)), padding="reflect")
+
+
 def test_rejects_mismatched_ranks():
     with pytest.raises(ValueError, match="rank"):
         bilinear_sample(np.zeros((4, 4, 3)), np.zeros((1, 4, 4, 2)))

@@ -126,3 +126,14 @@ def test_endless_pairs_of_a_labelled_dataset_are_seeded():
         np.testing.assert_array_equal(first[key], again[key])
     other = _collect(endless_tps_pairs(labelled, seed=3).take(7))
     assert not np.array_equal(first["target"], other["target"])
+
+
+def test_border_padding_leaves_no_black_corners():
+    image = tf.fill((32, 32, 3), 200.0)
+    strong = TpsWarpStrength(0.5, 0.2, 0.3, (0.001, 0.005))
+    seed = tf.constant([3, 4])
+    zeros = make_tps_pair(image, seed, strong, strong)
+    border = make_tps_pair(image, seed, strong, strong, padding="border")
+    assert float(tf.reduce_min(zeros["source"])) < 100.0
+    np.testing.assert_allclose(border["source"].numpy(), 200.0, atol=1e-3)
+    np.testing.assert_allclose(border["mask"].numpy(), zeros["mask"].numpy())
