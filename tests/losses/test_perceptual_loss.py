@@ -272,13 +272,13 @@ def test_float32_under_mixed_policy():
 
 
 def _offline_weights():
-    from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
+    from keras_landmarks.pretrained.vgg_weights import offline_vgg16_weights_path
 
     path = offline_vgg16_weights_path()
     if not path.exists():
         pytest.skip(
             f"offline VGG-16 weights not prepared at {path} "
-            "(run `python -m keras_landmarks.losses.vgg_weights`)"
+            "(run `python -m keras_landmarks.pretrained.vgg_weights`)"
         )
     return path
 

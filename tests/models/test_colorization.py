@@ -4,10 +4,10 @@ import tensorflow as tf
 
 from keras_landmarks.losses.loss_network import CAFFE_BGR_MEAN
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
-from keras_landmarks.training.colorization import GreyForVGG
-from keras_landmarks.training.colorization import colorization_batches
-from keras_landmarks.training.colorization import colorization_model
-from keras_landmarks.training.colorization import save_loss_network_weights
+from keras_landmarks.models.colorization import GreyForVGG
+from keras_landmarks.models.colorization import colorization_batches
+from keras_landmarks.models.colorization import colorization_model
+from keras_landmarks.models.colorization import save_loss_network_weights
 from tests.helpers import to_numpy
 
 

