@@ -138,8 +138,8 @@ def _reconstruction_loss(spec):
 def run(args):
     import keras
 
-    from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
-    from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
+    from keras_landmarks.data.ops.thin_plate_spline import SOURCE_WARP
+    from keras_landmarks.data.ops.thin_plate_spline import TpsWarpStrength
     from keras_landmarks.models.presets import CPU_LEARNING_RATE
     from keras_landmarks.models.presets import cpu_model
     from keras_landmarks.models.presets import cpu_optimizer

@@ -14,8 +14,8 @@ import argparse
 import os
 import time
 
-from keras_landmarks.data.synthetic_faces import make_faces
-from keras_landmarks.data.synthetic_figures import make_figure_sequences
+from keras_landmarks.data.synthetic.faces import make_faces
+from keras_landmarks.data.synthetic.figures import make_figure_sequences
 
 
 def best_rate(function, num_images, repeats):

@@ -28,9 +28,9 @@ quote them here (not re-checked).
 
 import dataclasses
 
-from keras_landmarks.data.celeba import CELEBA_LAYOUT
-from keras_landmarks.data.celeba import celeba_pairs
-from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.data.datasets.celeba import CELEBA_LAYOUT
+from keras_landmarks.data.datasets.celeba import celeba_pairs
+from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_folder

@@ -10,7 +10,8 @@ default to 50k steps of batch 50, about a day on a 2017 GPU). Without
 `--init_model` the model is trained from scratch on AFLW (not the paper's
 protocol).
 
-Data: the AFLW root of the reference code (`keras_landmarks.data.aflw.AFLW_LAYOUT`):
+Data: the AFLW root of the reference code
+(`keras_landmarks.data.datasets.aflw.AFLW_LAYOUT`):
 `output/*.jpg`, `aflw_{train,test}_images.txt`, `aflw_{train,test}_keypoints.mat`.
 Fine-tuning uses the AFLW training images without labels; the regressor is
 fitted on AFLW train and tested on AFLW test.
@@ -21,9 +22,9 @@ Paper (Table 1), AFLW inter-ocular error: 6.86 % (K=10), 6.31 % (K=30),
 
 import dataclasses
 
-from keras_landmarks.data.aflw import AFLW_LAYOUT
-from keras_landmarks.data.aflw import aflw_pairs
-from keras_landmarks.data.aflw import aflw_splits
+from keras_landmarks.data.datasets.aflw import AFLW_LAYOUT
+from keras_landmarks.data.datasets.aflw import aflw_pairs
+from keras_landmarks.data.datasets.aflw import aflw_splits
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_folder

@@ -20,12 +20,12 @@ Paper (Table 3, "Ours"): 68.4 % average accuracy within 6 px.
 
 import dataclasses
 
-from keras_landmarks.data.bbc_pose import JOINTS
-from keras_landmarks.data.bbc_pose import bbc_pose
-from keras_landmarks.data.bbc_pose import bbc_pose_pairs
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.labelled_splits import LabelledSplits
-from keras_landmarks.data.labelled_splits import labelled_arrays
+from keras_landmarks.data.datasets.bbc_pose import JOINTS
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose_pairs
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_arguments import check_pairs

@@ -9,7 +9,7 @@ Hardware and time: one GPU (the reference trained 100k-150k steps of batch 50,
 The perceptual loss needs VGG weights: `--loss_network=vgg19
 --loss_weights=imagenet` downloads Keras' (the paper's text); offline use
 `--loss_network=vgg16 --loss_weights=torchvision` (see
-`python -m keras_landmarks.losses.vgg_weights`).
+`python -m keras_landmarks.pretrained.vgg_weights`).
 
 Data: the CelebA root with `img_align_celeba/`, `list_landmarks_align_celeba.txt`
 and `MAFL/training.txt`, `MAFL/testing.txt`. Trains on CelebA minus the MAFL
@@ -21,9 +21,9 @@ Paper (Table 1), MAFL inter-ocular error: 3.19 % (K=10), 2.58 % (K=30),
 
 import dataclasses
 
-from keras_landmarks.data.celeba import CELEBA_LAYOUT
-from keras_landmarks.data.celeba import celeba_pairs
-from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.data.datasets.celeba import CELEBA_LAYOUT
+from keras_landmarks.data.datasets.celeba import celeba_pairs
+from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_folder

@@ -21,10 +21,10 @@ we do not quote the number here (not re-checked).
 
 import dataclasses
 
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.human36m import human36m_pairs
-from keras_landmarks.data.labelled_splits import LabelledSplits
-from keras_landmarks.data.labelled_splits import pair_landmarks
+from keras_landmarks.data.datasets.human36m import human36m_pairs
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import pair_landmarks
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_errors

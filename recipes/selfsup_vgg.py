@@ -28,7 +28,7 @@ import os
 
 import keras
 
-from keras_landmarks.data.image_folder import image_folder
+from keras_landmarks.data.datasets.image_folder import image_folder
 from keras_landmarks.models.colorization import colorization_batches
 from keras_landmarks.models.colorization import colorization_model
 from keras_landmarks.models.colorization import save_loss_network_weights

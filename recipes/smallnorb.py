@@ -22,10 +22,10 @@ drawn, each in its own colour.
 
 import dataclasses
 
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.smallnorb import CATEGORIES
-from keras_landmarks.data.smallnorb import smallnorb_pairs
-from keras_landmarks.data.smallnorb import smallnorb_viewpoints
+from keras_landmarks.data.datasets.smallnorb import CATEGORIES
+from keras_landmarks.data.datasets.smallnorb import smallnorb_pairs
+from keras_landmarks.data.datasets.smallnorb import smallnorb_viewpoints
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import report_stability
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_choice

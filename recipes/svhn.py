@@ -21,8 +21,8 @@ import dataclasses
 
 import numpy as np
 
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.svhn import svhn_pairs
+from keras_landmarks.data.datasets.svhn import svhn_pairs
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_errors

@@ -21,12 +21,12 @@ paper (faces results, Table 1); we do not quote them here (not re-checked).
 
 import dataclasses
 
-from keras_landmarks.data.aflw import AFLW_LAYOUT
-from keras_landmarks.data.aflw import aflw_splits
-from keras_landmarks.data.celeba import CELEBA_LAYOUT
-from keras_landmarks.data.celeba import mafl_splits
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.voxceleb import voxceleb_pairs
+from keras_landmarks.data.datasets.aflw import AFLW_LAYOUT
+from keras_landmarks.data.datasets.aflw import aflw_splits
+from keras_landmarks.data.datasets.celeba import CELEBA_LAYOUT
+from keras_landmarks.data.datasets.celeba import mafl_splits
+from keras_landmarks.data.datasets.voxceleb import voxceleb_pairs
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_arguments import check_pairs

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from keras_landmarks.data.random_seeds import check_seed
+from keras_landmarks.data.ops.random_seeds import check_seed
 from keras_landmarks.evaluation.label_free import random_tps_grids
 from keras_landmarks.integers import is_integer
 from keras_landmarks.layers import KeypointsToHeatmaps

@@ -10,8 +10,8 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from keras_landmarks.data.image_files import IMAGE_EXTENSIONS
-from keras_landmarks.data.video_files import VIDEO_EXTENSIONS
+from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
+from keras_landmarks.data.files.video_files import VIDEO_EXTENSIONS
 
 # `detect` reads images with PIL, which also reads WebP; videos with PyAV, as the
 # training data readers do (VIDEO_EXTENSIONS).
@@ -133,8 +133,8 @@ def train(args):
 
 
 def evaluate(args):
-    from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
-    from keras_landmarks.data.synthetic_faces import make_faces
+    from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
+    from keras_landmarks.data.synthetic.faces import make_faces
     from keras_landmarks.evaluation.report import evaluate_landmarks
     from keras_landmarks.evaluation.report import format_results
     from keras_landmarks.export.detector import load_detector

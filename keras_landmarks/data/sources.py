@@ -2,14 +2,14 @@
 
 import tensorflow as tf
 
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.frame_pairs import frame_pairs_from_folders
-from keras_landmarks.data.image_folder import image_folder_pairs
-from keras_landmarks.data.synthetic_faces import make_faces
-from keras_landmarks.data.synthetic_figures import make_figure_sequences
-from keras_landmarks.data.tps_pairs import tps_pairs
-from keras_landmarks.data.video_folder import video_folder_pairs
+from keras_landmarks.data.datasets.image_folder import image_folder_pairs
+from keras_landmarks.data.datasets.video_folder import video_folder_pairs
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
+from keras_landmarks.data.pairs.tps_pairs import tps_pairs
+from keras_landmarks.data.synthetic.faces import make_faces
+from keras_landmarks.data.synthetic.figures import make_figure_sequences
 
 # Sizes of the in-memory synthetic training sets (CPU-TRAINING.md: 8000 faces).
 SYNTHETIC_FACES = 8000

@@ -27,14 +27,14 @@ import dataclasses
 import keras
 import numpy as np
 
-from keras_landmarks.data.bilinear_sampler import bilinear_sample
-from keras_landmarks.data.random_seeds import check_seed
-from keras_landmarks.data.random_seeds import element_seed
-from keras_landmarks.data.thin_plate_spline import TARGET_WARP
-from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
-from keras_landmarks.data.thin_plate_spline import sample_tps_parameters
-from keras_landmarks.data.thin_plate_spline import tps_design_matrix
-from keras_landmarks.data.thin_plate_spline import tps_grid
+from keras_landmarks.data.ops.bilinear_sampler import bilinear_sample
+from keras_landmarks.data.ops.random_seeds import check_seed
+from keras_landmarks.data.ops.random_seeds import element_seed
+from keras_landmarks.data.ops.thin_plate_spline import TARGET_WARP
+from keras_landmarks.data.ops.thin_plate_spline import TpsWarpStrength
+from keras_landmarks.data.ops.thin_plate_spline import sample_tps_parameters
+from keras_landmarks.data.ops.thin_plate_spline import tps_design_matrix
+from keras_landmarks.data.ops.thin_plate_spline import tps_grid
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation._validation import check_same_shape

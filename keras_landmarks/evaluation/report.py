@@ -252,7 +252,7 @@ def evaluate_splits(splits, trained, untrained, image_size):
     """Scores one `LabelledSplits` like the paper, beside the baselines.
 
     Args:
-        splits: a `keras_landmarks.data.labelled_splits.LabelledSplits`; its
+        splits: a `keras_landmarks.data.datasets.labelled_splits.LabelledSplits`; its
             `metric` is one of `SPLIT_METRICS`.
         trained, untrained: `(regression points, test points)` of the trained
             and the untrained detector, `(N, K, 2)` and `(M, K, 2)`.

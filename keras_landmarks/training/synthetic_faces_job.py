@@ -9,11 +9,11 @@ import time
 import keras
 import tensorflow as tf
 
-from keras_landmarks.data.synthetic_faces import FRAMINGS
-from keras_landmarks.data.synthetic_faces import LANDMARK_NAMES
-from keras_landmarks.data.synthetic_faces import make_faces
-from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
-from keras_landmarks.data.tps_pairs import tps_pairs
+from keras_landmarks.data.ops.thin_plate_spline import SOURCE_WARP
+from keras_landmarks.data.pairs.tps_pairs import tps_pairs
+from keras_landmarks.data.synthetic.faces import FRAMINGS
+from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
+from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.evaluation.report import evaluate_landmarks
 from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve

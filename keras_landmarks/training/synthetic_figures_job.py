@@ -3,11 +3,11 @@
 import dataclasses
 import os
 
-from keras_landmarks.data.frame_pairs import ENDLESS
-from keras_landmarks.data.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.synthetic_figures import BBC_POSE_JOINTS
-from keras_landmarks.data.synthetic_figures import JOINT_NAMES
-from keras_landmarks.data.synthetic_figures import make_figure_sequences
+from keras_landmarks.data.pairs.frame_pairs import ENDLESS
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
+from keras_landmarks.data.synthetic.figures import BBC_POSE_JOINTS
+from keras_landmarks.data.synthetic.figures import JOINT_NAMES
+from keras_landmarks.data.synthetic.figures import make_figure_sequences
 from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
 from keras_landmarks.evaluation.metrics import within_distance_curve
 from keras_landmarks.evaluation.regression import fit_landmark_regressor

@@ -42,7 +42,7 @@ def test_evaluate_refuses_too_few_regression_images_before_drawing(
     def no_faces(*args, **kwargs):
         raise AssertionError("faces drawn before the sizes were checked")
 
-    monkeypatch.setattr("keras_landmarks.data.synthetic_faces.make_faces", no_faces)
+    monkeypatch.setattr("keras_landmarks.data.synthetic.faces.make_faces", no_faces)
     argv = ["evaluate", "--model", str(path), "--num-train", "8", "--num-test", "1"]
     assert main(argv) == 2
     err = capsys.readouterr().err

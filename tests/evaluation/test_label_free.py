@@ -2,12 +2,12 @@ import keras
 import numpy as np
 import pytest
 
-from keras_landmarks.data.random_seeds import element_seed
-from keras_landmarks.data.thin_plate_spline import SOURCE_WARP
-from keras_landmarks.data.thin_plate_spline import TARGET_WARP
-from keras_landmarks.data.thin_plate_spline import TpsWarpStrength
-from keras_landmarks.data.thin_plate_spline import sample_tps_parameters
-from keras_landmarks.data.thin_plate_spline import tps_control_points
+from keras_landmarks.data.ops.random_seeds import element_seed
+from keras_landmarks.data.ops.thin_plate_spline import SOURCE_WARP
+from keras_landmarks.data.ops.thin_plate_spline import TARGET_WARP
+from keras_landmarks.data.ops.thin_plate_spline import TpsWarpStrength
+from keras_landmarks.data.ops.thin_plate_spline import sample_tps_parameters
+from keras_landmarks.data.ops.thin_plate_spline import tps_control_points
 from keras_landmarks.evaluation import LabelFreeScore
 from keras_landmarks.evaluation import equivariance_error
 from keras_landmarks.evaluation import geometry_follow_error

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from keras_landmarks.data.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.evaluation import evaluate_landmarks
 from keras_landmarks.evaluation import format_results
 from keras_landmarks.evaluation.report import evaluate_splits

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 from keras_landmarks.data import make_faces
-from keras_landmarks.data.synthetic_faces import FRAMINGS
+from keras_landmarks.data.synthetic.faces import FRAMINGS
 from tests.helpers import REPO
 
 SHIPPED = REPO / "saved_models" / "synthetic_faces"

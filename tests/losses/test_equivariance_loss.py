@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_landmarks.data.tps_pairs import tps_pairs
+from keras_landmarks.data.pairs.tps_pairs import tps_pairs
 from keras_landmarks.losses.equivariance_loss import EquivarianceLoss
 from keras_landmarks.losses.equivariance_loss import heatmap_to_image_scale
 from keras_landmarks.losses.equivariance_loss import sample_grid_at_points
@@ -73,7 +73,7 @@ def test_tps_pairs_grid_is_the_warp_that_made_the_source():
     batch = _grid_pairs()
     assert batch["source_grid"].shape == (8, 32, 32, 2)
     # Resampling the target at the grid gives the source back.
-    from keras_landmarks.data.bilinear_sampler import bilinear_sample
+    from keras_landmarks.data.ops.bilinear_sampler import bilinear_sample
 
     resampled = bilinear_sample(batch["target"], batch["source_grid"]).numpy()
     np.testing.assert_allclose(resampled, batch["source"], atol=1e-3)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_landmarks.data.celeba import mafl_splits
+from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.job_steps import predict_points
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.visualization.drawing import GUTTER
@@ -23,14 +23,14 @@ from recipes import svhn
 from recipes import synthetic_faces
 from recipes import synthetic_figures
 from recipes import voxceleb
+from tests.data.datasets.test_aflw import _aflw
+from tests.data.datasets.test_bbc_pose import _bbc_pose
+from tests.data.datasets.test_celeba import _celeba
+from tests.data.datasets.test_human36m import _human36m
+from tests.data.datasets.test_smallnorb import _smallnorb
+from tests.data.datasets.test_svhn import _svhn
+from tests.data.datasets.test_voxceleb import _voxceleb
 from tests.data.fixtures import write_image
-from tests.data.test_aflw import _aflw
-from tests.data.test_bbc_pose import _bbc_pose
-from tests.data.test_celeba import _celeba
-from tests.data.test_human36m import _human36m
-from tests.data.test_smallnorb import _smallnorb
-from tests.data.test_svhn import _svhn
-from tests.data.test_voxceleb import _voxceleb
 from tests.helpers import TINY_ARCHITECTURE
 
 # Tiny networks, 32 px, 2 steps of batch 2, pixel loss (no VGG weights offline).

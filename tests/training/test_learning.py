@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_landmarks.data.synthetic_faces import FRAMINGS
-from keras_landmarks.data.synthetic_faces import make_faces
-from keras_landmarks.data.tps_pairs import tps_pairs
+from keras_landmarks.data.pairs.tps_pairs import tps_pairs
+from keras_landmarks.data.synthetic.faces import FRAMINGS
+from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.report import TRAINED
 from keras_landmarks.evaluation.report import UNTRAINED

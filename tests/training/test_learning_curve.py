@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from keras_landmarks.data.synthetic_faces import make_faces
+from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.losses.pixel_loss import PixelLoss
 from keras_landmarks.training.learning_curve import LearningCurve
 from keras_landmarks.training.learning_curve import landmark_measures

@@ -1,0 +1,1 @@
+"""Dataset readers: each dataset's files, annotations and splits; generic folders."""

@@ -1,0 +1,152 @@
+"""BBC-Pose: sign-language interpreters, 7 upper-body joints.
+
+Where to get it (the code never downloads): https://www.robots.ox.ac.uk/~vgg/data/pose/
+(BBC Pose, Charles et al. 2013; request access). Expected layout, as the
+release unpacks::
+
+    root/bbcpose.mat            (or root/code/bbcpose.mat)
+    root/<video number>/<frame number>.jpg     video numbers 1..20
+
+`bbcpose.mat` holds a struct array `bbcpose` (one entry per video, videos
+1..20 in order) with fields `videoName`, `type` ("train", "val" or "test"),
+`source`, `train_frames` (1, N) and `train_joints` (2, 7, N), and for the
+val/test videos the manual ground truth `test_frames` and `test_joints`.
+Joint coordinates are 1-based MATLAB pixels; this reader returns 0-based
+pixel centres. Joints: head, right wrist, left wrist, right elbow, left
+elbow, right shoulder, left shoulder.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import scipy.io
+
+from keras_landmarks.data.datasets.annotation_files import find_file
+from keras_landmarks.data.datasets.annotation_files import report_mismatch
+from keras_landmarks.data.files.file_listing import find_files
+from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
+from keras_landmarks.data.files.image_files import image_dataset
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+
+JOINTS = (
+    "head",
+    "right_wrist",
+    "left_wrist",
+    "right_elbow",
+    "left_elbow",
+    "right_shoulder",
+    "left_shoulder",
+)
+SPLITS = ("train", "val", "test")
+
+
+def read_bbc_pose_annotations(root):
+    """Parses `bbcpose.mat`.
+
+    Returns:
+        list (one per video, video number = position + 1) of dicts with
+        "type" (str) and "frames" (int array (N,)), "joints" (float32
+        (N, 7, 2) 0-based pixel (x, y)): the manual test annotations for
+        val/test videos, the training annotations for train videos.
+    """
+    path = find_file(root, ["bbcpose.mat", "code/bbcpose.mat"], "bbcpose.mat")
+    mat = scipy.io.loadmat(str(path))
+    if "bbcpose" not in mat:
+        raise ValueError(f"{path} has no 'bbcpose' struct array.")
+    videos = []
+    for entry in np.asarray(mat["bbcpose"]).ravel():
+        names = entry.dtype.names or ()
+        kind = str(np.asarray(entry["type"]).ravel()[0])
+        prefix = "train" if kind == "train" else "test"
+        if f"{prefix}_frames" not in names or f"{prefix}_joints" not in names:
+            raise ValueError(
+                f"{path}: a '{kind}' video needs fields {prefix}_frames and "
+                f"{prefix}_joints. Found: {names}"
+            )
+        frames = np.asarray(entry[f"{prefix}_frames"]).ravel().astype(np.int64)
+        joints = np.asarray(entry[f"{prefix}_joints"], np.float32)
+        if joints.size == 0:
+            joints = np.zeros((2, len(JOINTS), 0), np.float32)
+        if joints.shape[:2] != (2, len(JOINTS)) or joints.shape[2] != len(frames):
+            raise ValueError(
+                f"{path}: {prefix}_joints must be (2, 7, {len(frames)}). "
+                f"Received: {joints.shape}"
+            )
+        joints = np.transpose(joints, (2, 1, 0)) - 1.0  # 1-based -> 0-based
+        videos.append({"type": kind, "frames": frames, "joints": joints})
+    return videos
+
+
+def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
+    """Annotated BBC-Pose frames as {"image", "landmarks"} (7 joints).
+
+    Args:
+        root: str or path-like, see the module docstring for the layout.
+        split: "train", "val" or "test": the videos whose `type` is `split`.
+        image_size: int or `(height, width)`, default 128.
+        box: optional `(x0, y0, x1, y1)` pixel-centre crop applied to every
+            frame before resizing (e.g. around the signer); whole frame if None.
+        validate: bool, default True. Check every file when building the index.
+
+    Returns:
+        `tf.data.Dataset` of {"image": float32 `(h, w, 3)`, "landmarks":
+        float32 `(7, 2)` pixel (x, y) of the returned image}.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
+    root = Path(root)
+    paths, joints = [], []
+    for number, video in enumerate(read_bbc_pose_annotations(root), start=1):
+        if video["type"] != split:
+            continue
+        folder = root / str(number)
+        files = [folder / f"{frame}.jpg" for frame in video["frames"]]
+        present = [i for i, f in enumerate(files) if f.is_file()]
+        report_mismatch(
+            f"annotated frames of video {number} (no file in {folder})",
+            [str(files[i]) for i in sorted(set(range(len(files))) - set(present))],
+            folder,
+        )
+        paths.extend(str(files[i]) for i in present)
+        joints.extend(video["joints"][present])
+    if not paths:
+        raise ValueError(
+            f"No annotated {split} frame found as {root}/<video>/<frame>.jpg."
+        )
+    boxes = None if box is None else np.tile(np.float32(box), (len(paths), 1))
+    return image_dataset(
+        paths, image_size, landmarks=np.stack(joints), boxes=boxes, validate=validate
+    )
+
+
+def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
+    """Frame pairs from every frame on disk of the BBC-Pose videos of `split`.
+
+    Args:
+        root: str or path-like, see the module docstring for the layout.
+        split: "train", "val" or "test".
+        image_size: int or `(height, width)`, default 128.
+        box: optional `(x0, y0, x1, y1)` crop applied to every frame.
+        **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
+
+    Returns:
+        `tf.data.Dataset` of {"source", "target", "mask"} dicts.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
+    root = Path(root)
+    videos = []
+    for number, video in enumerate(read_bbc_pose_annotations(root), start=1):
+        folder = root / str(number)
+        if video["type"] != split or not folder.is_dir():
+            continue
+        frames = find_files(folder, IMAGE_EXTENSIONS)
+        frames.sort(key=lambda p: (len(Path(p).stem), Path(p).stem))  # numeric order
+        if frames:
+            videos.append(frames)
+    if not videos:
+        raise ValueError(f"No {split} video folder with frames under {root}.")
+    boxes = None
+    if box is not None:
+        boxes = [np.tile(np.float32(box), (len(v), 1)) for v in videos]
+    return frame_pairs_from_frame_files(videos, image_size, boxes=boxes, **kwargs)

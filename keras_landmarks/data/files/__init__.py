@@ -1,0 +1,1 @@
+"""Finding, checking and decoding image and video files; skipping bad ones."""

@@ -1,0 +1,1 @@
+"""Source/target pairs: thin-plate-spline warps of one image, or two video frames."""

@@ -1,0 +1,1 @@
+"""Procedurally drawn data with exact landmarks: faces and moving figures."""

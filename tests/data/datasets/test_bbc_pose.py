@@ -1,0 +1,65 @@
+import logging
+
+import numpy as np
+import pytest
+import scipy.io
+
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose_pairs
+from tests.data.fixtures import blob_image
+from tests.data.fixtures import centroids
+from tests.data.fixtures import write_image
+
+FIELDS = ("videoName", "type", "source", "train_frames", "train_joints")
+FIELDS += ("test_frames", "test_joints")
+
+
+def _bbc_pose(root):
+    """Two videos: 1 is train, 2 is test; frames are 1.jpg .. 12.jpg."""
+    rng = np.random.default_rng(0)
+    entries = np.zeros((1, 2), dtype=[(f, "O") for f in FIELDS])
+    for number, kind in ((1, "train"), (2, "test")):
+        frames = np.arange(1, 13)
+        joints = rng.uniform(15, 45, (len(frames), 7, 2)).round()  # 0-based
+        for frame, points in zip(frames, joints, strict=True):
+            image = blob_image(60, 80, points, 3)
+            write_image(root / str(number) / f"{frame}.jpg", image)
+        prefix = "train" if kind == "train" else "test"
+        entry = entries[0, number - 1]
+        entry["videoName"], entry["type"], entry["source"] = f"v{number}", kind, "x"
+        for p in ("train", "test"):
+            entry[f"{p}_frames"] = np.zeros((1, 0))
+            entry[f"{p}_joints"] = np.zeros((2, 7, 0))
+        entry[f"{prefix}_frames"] = frames[None].astype(float)
+        entry[f"{prefix}_joints"] = np.transpose(joints + 1, (2, 1, 0))  # 1-based
+        np.save(root / f"joints_{number}.npy", joints)
+    scipy.io.savemat(root / "bbcpose.mat", {"bbcpose": entries})
+    return root
+
+
+def test_annotated_test_frames(tmp_path):
+    root = _bbc_pose(tmp_path)
+    elements = list(bbc_pose(root, "test", image_size=40).as_numpy_iterator())
+    assert len(elements) == 12 and elements[0]["landmarks"].shape == (7, 2)
+    joints = np.load(root / "joints_2.npy")
+    expected = joints[0] * [39 / 79, 39 / 59]
+    np.testing.assert_allclose(elements[0]["landmarks"], expected, atol=1e-4)
+    np.testing.assert_allclose(centroids(elements[0]["image"]), expected[:3], atol=0.6)
+
+
+def test_missing_frames_are_reported(tmp_path, caplog):
+    root = _bbc_pose(tmp_path)
+    (root / "1" / "3.jpg").unlink()
+    with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
+        assert len(list(bbc_pose(root, "train", 32))) == 11
+    assert "3.jpg" in caplog.text
+
+
+def test_pairs_from_train_videos(tmp_path):
+    pairs = list(bbc_pose_pairs(_bbc_pose(tmp_path), "train", 32, num_pairs=3))
+    assert len(pairs) == 3 and sorted(pairs[0]) == ["mask", "source", "target"]
+
+
+def test_missing_annotation_raises(tmp_path):
+    with pytest.raises(ValueError, match="bbcpose.mat"):
+        bbc_pose(tmp_path)
