@@ -38,7 +38,6 @@ from keras_landmarks.data.files.bad_files import reset_skipped_files
 from keras_landmarks.data.files.bad_files import skipped_files
 from keras_landmarks.data.files.image_files import check_image_file
 from keras_landmarks.data.files.image_files import image_dataset
-from keras_landmarks.data.files.video_files import frame_pairs_from_video_files
 from keras_landmarks.data.files.video_files import probe_video
 from keras_landmarks.data.files.video_files import read_video_frames
 from keras_landmarks.data.ops.bilinear_sampler import bilinear_sample
@@ -58,6 +57,7 @@ from keras_landmarks.data.pairs.frame_pairs import make_frame_pair
 from keras_landmarks.data.pairs.frame_pairs import sample_frame_pair
 from keras_landmarks.data.pairs.tps_pairs import make_tps_pair
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
+from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
 from keras_landmarks.data.synthetic.faces import ALIGNED_FRAMING
 from keras_landmarks.data.synthetic.faces import LOOSE_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces

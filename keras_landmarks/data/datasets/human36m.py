@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 
 from keras_landmarks.data.datasets.annotation_files import report_mismatch
-from keras_landmarks.data.files.video_files import frame_pairs_from_video_files
 from keras_landmarks.data.pairs.frame_pairs import MAX_GAP
 from keras_landmarks.data.pairs.frame_pairs import MIN_GAP
+from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
 
 # Paper: subjects used for training and testing.
 TRAIN_SUBJECTS = ("S1", "S5", "S6", "S7", "S8", "S9")

@@ -1,7 +1,7 @@
 """A generic folder of videos as frame pairs (PyAV decoding)."""
 
-from keras_landmarks.data.files.video_files import frame_pairs_from_video_files
 from keras_landmarks.data.files.video_files import list_video_files
+from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
 
 
 def video_folder_pairs(root, image_size=128, recursive=True, **kwargs):

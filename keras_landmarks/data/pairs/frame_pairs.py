@@ -6,7 +6,7 @@ the union of their boxes, resized, flipped together (p 0.5) and swapped
 (p 0.5). Three sources share this: in-memory arrays
 (`frame_pairs_from_arrays`), folders of frame images
 (`frame_pairs_from_folders`) and video files (`frame_pairs_from_video_files`
-in `video_files.py`). Randomness is stateless, keyed by `(seed, pair index)`.
+in `video_frame_pairs.py`). Randomness is stateless, keyed by `(seed, pair index)`.
 """
 
 import logging
