@@ -8,6 +8,7 @@ frames of each pair and the crop, resize, flip and swap run as TF ops.
 """
 
 import logging
+import threading
 
 import av
 import numpy as np
@@ -32,32 +33,106 @@ VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".m
 _SEEK_AFTER_FRAMES = 60
 # Pair plans are drawn in chunks of this many pairs.
 PLAN_BATCH = 256
+# Pairs of a video that may fail to decode before the video is left out for
+# the rest of the run (our choice: one bad spot can fail a few pairs; a file
+# failing again and again would fill the logs and starve training).
+MAX_DECODE_FAILURES = 3
 
 
 def probe_video(path):
-    """Frame count, height and width of a video file.
+    """Frame count, height and width of a video file: the frames it really holds.
 
-    Uses the container's frame count when it has one and decodes the stream
-    to count frames otherwise.
+    A container's header may promise more frames than the file holds: a copy
+    or a download cut short keeps the header (with `faststart`, at the front)
+    and loses the frame data. So the packets of the video stream are read
+    (demuxed, not decoded: cheap) and the frames are counted up to the first
+    missing or corrupt packet. When that is fewer than the header says (but
+    not 0), the difference is logged once.
 
     Args:
         path: str or path-like.
 
     Returns:
-        `(num_frames, height, width)` ints.
+        `(num_frames, height, width)` ints; `num_frames` may be 0.
 
     Raises:
-        av.FFmpegError (or OSError): the file cannot be opened or decoded.
+        ValueError: the file has no video stream.
+        av.FFmpegError (or OSError): the file cannot be opened.
     """
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise ValueError(f"{path} has no video stream.")
         stream = container.streams.video[0]
-        num_frames = int(stream.frames or 0)
+        promised = int(stream.frames or 0)
         height, width = stream.codec_context.height, stream.codec_context.width
-        if num_frames <= 0:
-            num_frames = sum(1 for _ in container.decode(stream))
+        num_frames = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue  # the flush packet at the end
+                if packet.is_corrupt:
+                    break
+                num_frames += 1
+        except av.FFmpegError as error:
+            logger.warning(
+                "%s: packets unreadable after frame %d: %s", path, num_frames, error
+            )
+    if promised > num_frames > 0:  # none: the caller skips the file
+        logger.warning(
+            "%s: the header promises %d frames, %d are in the file (cut short?); "
+            "using %d.",
+            path,
+            promised,
+            num_frames,
+            num_frames,
+        )
     return num_frames, height, width
+
+
+def decode_leading_frames(path, max_frames):
+    """The first frames of a video that decode, up to `max_frames`.
+
+    Decoding stops at the first corrupt packet or decoder error (a file cut
+    short), so no concealed or half-drawn frame is returned.
+
+    Args:
+        path: str or path-like.
+        max_frames: int, how many frames at most.
+
+    Returns:
+        `(frames, note)`: uint8 `(T, H, W, 3)` RGB with `T >= 1`, and None or
+        a str saying why decoding stopped before `max_frames` and the end.
+
+    Raises:
+        ValueError: no video stream, or no frame decodes.
+        av.FFmpegError: the file cannot be opened.
+    """
+    frames, note = [], None
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise ValueError(f"{path} has no video stream.")
+        stream = container.streams.video[0]
+        try:
+            for packet in container.demux(stream):
+                if packet.is_corrupt:
+                    note = f"corrupt data after frame {len(frames)}"
+                    break
+                for frame in packet.decode():
+                    frames.append(frame.to_ndarray(format="rgb24"))
+                if len(frames) >= max_frames:
+                    break
+        except av.FFmpegError as error:
+            note = f"decoding failed after frame {len(frames)}: {error}"
+        promised = int(stream.frames or 0)
+    frames = frames[:max_frames]
+    if not frames:
+        raise ValueError(
+            f"no frame decodes (the header promises {promised})"
+            + (f"; {note}" if note else "")
+        )
+    if note:
+        note = f"{note}; using the {len(frames)} frames that decode"
+    return np.stack(frames), note
 
 
 def _frame_index(frame, stream, start):
@@ -80,8 +155,9 @@ def read_video_frames(path, indices):
         uint8 numpy array `(len(indices), H, W, 3)`, RGB.
 
     Raises:
-        ValueError: a wanted frame is past the end of the stream.
-        av.FFmpegError: the file is corrupt.
+        ValueError: a wanted frame is past the end of the stream or does not
+            decode (a corrupt or cut file).
+        av.FFmpegError: the file cannot be opened.
     """
     wanted = sorted(set(int(i) for i in indices))
     found = {}
@@ -95,20 +171,23 @@ def read_video_frames(path, indices):
             container.seek(
                 start + int(seconds / stream.time_base), stream=stream, backward=True
             )
-        counter = None
-        for frame in container.decode(stream):
-            if timed and frame.pts is not None:
-                index = _frame_index(frame, stream, start)
-            else:
-                counter = 0 if counter is None else counter + 1
-                index = counter
-            if index in wanted and index not in found:
-                found[index] = frame.to_ndarray(format="rgb24")
-            if index >= wanted[-1]:
-                break
+        counter, failure = None, ""
+        try:
+            for frame in container.decode(stream):
+                if timed and frame.pts is not None:
+                    index = _frame_index(frame, stream, start)
+                else:
+                    counter = 0 if counter is None else counter + 1
+                    index = counter
+                if index in wanted and index not in found:
+                    found[index] = frame.to_ndarray(format="rgb24")
+                if index >= wanted[-1]:
+                    break
+        except av.FFmpegError as error:
+            failure = f" (decoding stopped: {error})"
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise ValueError(f"Frames {missing} not found in {path}.")
+        raise ValueError(f"Frames {missing} not found in {path}{failure}.")
     return np.stack([found[int(i)] for i in indices])
 
 
@@ -137,9 +216,14 @@ def frame_pairs_from_video_files(
 ):
     """Frame pairs decoded from video files.
 
-    Every file is probed when the dataset is built; files PyAV cannot open
-    are skipped, logged and counted (see `bad_files`), and so are pairs whose
-    frames fail to decode later. When a video's boxes or landmarks cover
+    Every file is probed when the dataset is built (`probe_video`: the frames
+    it really holds, not the header's promise); files PyAV cannot open, with
+    no decodable frame or too short are skipped, logged and counted (see
+    `bad_files`). A pair whose frames fail to decode later is skipped and
+    counted; a file is logged once, and after `MAX_DECODE_FAILURES` failed
+    pairs it is left out for the rest of the run. When every file is left
+    out, iterating raises (a `tf.errors` error carrying the ValueError's
+    message) instead of skipping forever. When a video's boxes or landmarks cover
     fewer (or more) frames than the file has, the disagreement is logged and
     only the frames both cover are used. Pair `i` comes from video `i % num_videos`
     with the seed `(seed, i)`; the frame indices are drawn with the same
@@ -177,6 +261,9 @@ def frame_pairs_from_video_files(
         except Exception as error:  # noqa: BLE001 - any decoder failure skips it
             report_bad_file(path, f"cannot open video: {error}")
             continue
+        if num_frames == 0:
+            report_bad_file(path, "no decodable frame (a header without data?)")
+            continue
         annotated = [len(a[v]) for a in (boxes, landmarks) if a is not None]
         if annotated and min(annotated) != num_frames:
             # Annotations must cover the frames that pairs may use.
@@ -189,7 +276,7 @@ def frame_pairs_from_video_files(
             )
             num_frames = min(num_frames, *annotated)
         if num_frames <= min_gap:
-            logger.warning("Skipping %s: %d frames <= min_gap", path, num_frames)
+            report_bad_file(path, f"{num_frames} frames <= min_gap={min_gap}")
             continue
         kept.append(v)
         lengths.append(num_frames)
@@ -217,13 +304,37 @@ def frame_pairs_from_video_files(
         )
         for rows in plan.as_numpy_iterator():
             for index, video, first, second in rows:
+                if failures[video] >= MAX_DECODE_FAILURES:
+                    continue  # left out: logged and counted once
                 path = paths[kept[video]]
                 try:
                     frames = read_video_frames(path, (first, second))
                 except Exception as error:  # noqa: BLE001 - skip, never crash
-                    report_bad_file(path, f"frames {first}, {second}: {error}")
+                    _count_failure(video, path, f"frames {first}, {second}: {error}")
                     continue
                 yield index, video, np.asarray([first, second]), frames
+
+    failures = [0] * len(kept)
+    lock = threading.Lock()
+
+    def _count_failure(video, path, reason):
+        # One log line per file (its first failure); each failed pair is
+        # counted until the file is left out, so the record stays bounded.
+        with lock:
+            failures[video] += 1
+            count = failures[video]
+            report_bad_file(
+                path,
+                f"{reason}; its pairs that fail are counted, not logged; after "
+                f"{MAX_DECODE_FAILURES} failures the file is left out",
+                log=count == 1,
+            )
+            if all(n >= MAX_DECODE_FAILURES for n in failures):
+                # Otherwise an endless dataset would skip pairs forever.
+                raise ValueError(
+                    f"Every video failed to decode {MAX_DECODE_FAILURES} times "
+                    f"(last: {path}: {reason}); no pair can be made."
+                )
 
     signature = (
         tf.TensorSpec((), tf.int64),
