@@ -305,6 +305,7 @@ def frame_pairs_from_video_files(
         for rows in plan.as_numpy_iterator():
             for index, video, first, second in rows:
                 if failures[video] >= MAX_DECODE_FAILURES:
+                    _check_some_file_is_left()  # every shard stops, not only one
                     continue  # left out: logged and counted once
                 path = paths[kept[video]]
                 try:
@@ -329,12 +330,18 @@ def frame_pairs_from_video_files(
                 f"{MAX_DECODE_FAILURES} failures the file is left out",
                 log=count == 1,
             )
-            if all(n >= MAX_DECODE_FAILURES for n in failures):
-                # Otherwise an endless dataset would skip pairs forever.
-                raise ValueError(
-                    f"Every video failed to decode {MAX_DECODE_FAILURES} times "
-                    f"(last: {path}: {reason}); no pair can be made."
-                )
+            last_failure[0] = f"{path}: {reason}"
+        _check_some_file_is_left()
+
+    last_failure = [""]
+
+    def _check_some_file_is_left():
+        # Otherwise an endless dataset would skip pairs forever.
+        if all(n >= MAX_DECODE_FAILURES for n in failures):
+            raise ValueError(
+                f"Every video failed to decode {MAX_DECODE_FAILURES} times "
+                f"(last: {last_failure[0]}); no pair can be made."
+            )
 
     signature = (
         tf.TensorSpec((), tf.int64),

@@ -122,12 +122,13 @@ def test_endless_pairs_stop_when_every_file_fails(videos, monkeypatch):
     pairs = frame_pairs_from_video_files([bad], 16, num_pairs=2**62)
     with pytest.raises(Exception, match="Every video failed to decode"):
         next(iter(pairs))
-    assert num_skipped_files() == MAX_DECODE_FAILURES
+    # Two decoding threads: one may fail once more while the other gives up.
+    assert MAX_DECODE_FAILURES <= num_skipped_files() <= MAX_DECODE_FAILURES + 1
 
 
 def test_detect_reads_only_the_frames_that_decode(videos):
     frames, note = decode_leading_frames(videos["half"], 300)
-    assert 0 < len(frames) < FRAMES and "the frames that decode" in note
+    assert 0 < len(frames) < FRAMES and "frames that decode" in note
     # No concealed or half-drawn frame: each is the grey level it was written with.
     np.testing.assert_allclose(
         frames[:, :, :, 0].mean(axis=(1, 2)), 2 * np.arange(len(frames)), atol=2
