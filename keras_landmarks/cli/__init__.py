@@ -132,6 +132,13 @@ def build_parser():
         help="Keras backend (default: $KERAS_BACKEND, else tensorflow). Must be "
         "chosen before Keras is imported, which this flag does for you.",
     )
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="show the traceback of an error (also KERAS_LANDMARKS_DEBUG=1); "
+        "by default an expected failure (bad input, unreadable or unwritable "
+        "file) prints one line and exits with code 2",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
@@ -249,7 +256,12 @@ def build_parser():
         "to annotated landmarks on a training split and reports the test error "
         "beside the mean-shape and untrained-detector baselines.",
     )
-    evaluate.add_argument("--model", required=True, type=_existing_path, help=".keras")
+    evaluate.add_argument(
+        "--model",
+        required=True,
+        type=_existing_path,
+        help="a .keras LandmarkModel (not a SavedModel)",
+    )
     evaluate.add_argument(
         "--data",
         default="synthetic-faces",
@@ -269,8 +281,20 @@ def build_parser():
     detect = commands.add_parser(
         "detect",
         help="keypoints of images, a folder or a video",
-        description="Writes keypoints (pixel x, y of the input image) as JSON or "
-        "CSV, and an overlay picture per image (or per video frame).",
+        description="Writes keypoints (pixel x, y of the input image) to "
+        "OUT/keypoints.json or .csv, and an overlay picture per image (or per "
+        "video frame) named after the input's relative path "
+        "(OUT/a/face.jpg.png, OUT/clip.mp4.00003.png). A coordinate that is not "
+        "finite is null in JSON and an empty cell in CSV. An input that cannot be "
+        "read is skipped, said on stderr and listed with its reason (JSON: "
+        '"skipped"; CSV: the last column); the records are rewritten as the run '
+        "goes, atomically. Exit code 2 when no input could be read.\n\n"
+        "Trust: a SavedModel is a program, not data. Loading one runs its "
+        "graph, which can read and write your files. The shipped model is part "
+        "of this package; any other SavedModel loads only with "
+        "--trust-saved-model. A .keras file loads in Keras' safe mode (no code "
+        "runs) and needs no flag.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     detect.add_argument(
         "inputs", nargs="+", type=_existing_path, help="image files, folders, videos"
@@ -278,7 +302,13 @@ def build_parser():
     detect.add_argument(
         "--model",
         help="a .keras file or a SavedModel folder (default: the shipped "
-        "synthetic-faces detector)",
+        "synthetic-faces detector). A SavedModel needs --trust-saved-model",
+    )
+    detect.add_argument(
+        "--trust-saved-model",
+        action="store_true",
+        help="load the SavedModel given as --model: it is a program that runs "
+        "with your rights; only for models from a source you trust",
     )
     detect.add_argument("--out", default="detections", help="output folder")
     detect.add_argument("--format", choices=("json", "csv"), default="json")
@@ -296,7 +326,12 @@ def build_parser():
         "heatmaps with their 1-D distributions and an appearance/geometry swap "
         "grid, on synthetic faces or a folder of images.",
     )
-    visualize.add_argument("--model", required=True, type=_existing_path, help=".keras")
+    visualize.add_argument(
+        "--model",
+        required=True,
+        type=_existing_path,
+        help="a .keras LandmarkModel (not a SavedModel)",
+    )
     visualize.add_argument(
         "--data", default="synthetic-faces", help="synthetic-faces or images:DIR"
     )
@@ -307,15 +342,54 @@ def build_parser():
         "export",
         help="write a SavedModel for TensorFlow Serving",
         description="Writes OUT/<version>/ with a serving_default signature "
-        "(images -> keypoints, heatmaps) and a reconstruct signature.",
+        "(images -> keypoints, heatmaps) and a reconstruct signature. The "
+        "version is written into a hidden temporary folder in OUT and renamed "
+        "into place, so TF Serving never sees a half-written model; with "
+        "--overwrite the old version is replaced whole (no stale files).",
     )
-    export.add_argument("--model", required=True, type=_existing_path, help=".keras")
+    export.add_argument(
+        "--model",
+        required=True,
+        type=_existing_path,
+        help="a .keras LandmarkModel (a SavedModel cannot be exported again)",
+    )
     export.add_argument(
         "--out", required=True, help="model folder, e.g. saved_models/faces"
     )
     export.add_argument("--version", type=_positive_int, help="default: next free")
     export.add_argument("--overwrite", action="store_true")
     return parser
+
+
+def _expected_failures():
+    """What a user's input, files or disk can cause: reported in one line.
+
+    ValueError covers the library's own errors (`NonFiniteLossError`,
+    `RecipeError`, checkpoint refusals, bad data specs); OSError covers
+    missing, unwritable, full or cut files (h5py's errors are OSErrors too);
+    a cut zip archive raises BadZipFile; a `tf.data` pipeline re-raises a
+    reader's error as a `tf.errors.OpError`. Anything else is a bug and keeps
+    its traceback.
+    """
+    import zipfile
+
+    from keras_landmarks.losses.loss_network import LossNetworkUnavailableError
+
+    failures = (ValueError, OSError, zipfile.BadZipFile, LossNetworkUnavailableError)
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and hasattr(tf, "errors"):
+        failures += (tf.errors.OpError,)
+    return failures
+
+
+def _describe(error):
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and isinstance(error, getattr(tf.errors, "OpError", ())):
+        # TensorFlow's messages carry a graph trace; the first line says it.
+        return error.message.strip().splitlines()[0]
+    if isinstance(error, OSError) and error.filename and error.strerror:
+        return f"{error.filename}: {error.strerror}"
+    return str(error) or type(error).__name__
 
 
 def main(argv=None):
@@ -336,10 +410,17 @@ def main(argv=None):
     from keras_landmarks.cli import commands
 
     handler = getattr(commands, args.command)
+    debug = args.debug or os.environ.get("KERAS_LANDMARKS_DEBUG", "") not in ("", "0")
     try:
         return handler(args) or 0
-    except (ValueError, FileNotFoundError) as error:
-        print(f"keras-landmarks {args.command}: error: {error}", file=sys.stderr)
+    except _expected_failures() as error:
+        if debug:
+            raise
+        print(
+            f"keras-landmarks {args.command}: error: {_describe(error)}\n"
+            "(--debug or KERAS_LANDMARKS_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print(

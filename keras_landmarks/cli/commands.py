@@ -5,6 +5,7 @@ import functools
 import json
 import math
 import os
+import sys
 from pathlib import Path
 
 import keras
@@ -12,6 +13,7 @@ import numpy as np
 
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.video_files import VIDEO_EXTENSIONS
+from keras_landmarks.data.files.video_files import decode_leading_frames
 
 # `detect` reads images with PIL, which also reads WebP; videos with PyAV, as the
 # training data readers do (VIDEO_EXTENSIONS).
@@ -27,6 +29,7 @@ def demo(args):
     from keras_landmarks.precision import announce_precision
     from keras_landmarks.training.synthetic_faces_job import run_synthetic_faces
 
+    output_folder(args.out)
     announce_precision(args.precision)
     # Options left out keep the job's defaults (DEMO_IMAGE_SIZE, DEFAULT_CLUTTER).
     given = {
@@ -108,6 +111,7 @@ def train(args):
         seed=args.seed,
         return_grid=model.equivariance_weight > 0,
     )
+    output_folder(args.out)
     callbacks = []
     if args.curve_every:
         # Label-free measures on the first targets (no annotations needed).
@@ -137,10 +141,12 @@ def evaluate(args):
     from keras_landmarks.data.synthetic.faces import make_faces
     from keras_landmarks.evaluation.report import evaluate_landmarks
     from keras_landmarks.evaluation.report import format_results
-    from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.training.learning_curve import label_free_measures
 
-    model = load_detector(args.model)
+    model = load_landmark_model(args.model)
+    if args.out:
+        output_folder(args.out)  # before the work, not after
     _check_regression_size(args.num_train, model.num_keypoints)
     size = model.image_size[0]
     images, landmarks = make_faces(
@@ -165,16 +171,14 @@ def evaluate(args):
     )
     print(_format_label_free(label_free))
     if args.out:
-        os.makedirs(args.out, exist_ok=True)
-        with open(os.path.join(args.out, "results.json"), "w") as f:
-            json.dump(
-                {
-                    **{k: float(v) for k, v in results.overall.items()},
-                    "label_free": label_free,
-                },
-                f,
-                indent=2,
-            )
+        summary = {
+            **{k: float(v) for k, v in results.overall.items()},
+            "label_free": label_free,
+        }
+        _replace_atomically(
+            os.path.join(args.out, "results.json"),
+            lambda f: json.dump(summary, f, indent=2),
+        )
 
 
 def _check_regression_size(num_train, num_keypoints):
@@ -213,40 +217,75 @@ def _untrained_copy(model):
 
 
 def _collect_inputs(inputs):
-    images, videos = [], []
+    """`(name, path, kind)` per input file; kind "image", "video" or None.
+
+    `name` is the path relative to the folder holding all the inputs, so two
+    files with one stem (a/face.jpg, a/face.png, b/face.jpg) get distinct
+    names and overlays. A file given by name whose suffix is neither an image
+    nor a video has kind None: `detect` skips it with a reason.
+    """
+    found, seen = [], set()
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                suffix = child.suffix.lower()
-                if suffix in IMAGE_SUFFIXES:
-                    images.append(child)
-                elif suffix in VIDEO_EXTENSIONS:
-                    videos.append(child)
-        elif path.suffix.lower() in VIDEO_EXTENSIONS:
-            videos.append(path)
-        elif path.suffix.lower() in IMAGE_SUFFIXES:
-            images.append(path)
-        else:
-            raise ValueError(
-                f"{path}: not an image ({', '.join(IMAGE_SUFFIXES)}) or a video "
-                f"({', '.join(VIDEO_EXTENSIONS)})"
+        children = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for child in children:
+            suffix = child.suffix.lower()
+            kind = (
+                "image"
+                if suffix in IMAGE_SUFFIXES
+                else "video"
+                if suffix in VIDEO_EXTENSIONS
+                else None
             )
-    if not images and not videos:
+            if (kind is None and child is not path) or child.is_dir():
+                continue  # other files in a folder are not inputs
+            if child.resolve() not in seen:
+                seen.add(child.resolve())
+                found.append((child, kind))
+    if not found:
         raise ValueError(f"no images or videos found in {', '.join(inputs)}")
-    return images, videos
+    base = os.path.commonpath(
+        [os.path.dirname(os.path.abspath(item.rstrip("/\\") or "/")) for item in inputs]
+    )
+    return [
+        (os.path.relpath(os.path.abspath(path), base), path, kind)
+        for path, kind in found
+    ]
+
+
+# Pillow's modes for one 16-bit (or wider integer) channel: PNG and TIFF grey.
+_WIDE_GREY_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
 
 
 def _load_image(path):
-    from PIL import Image
-    from PIL import UnidentifiedImageError
+    """RGB uint8 of an image file, read as the training pipeline reads it.
 
-    try:
-        with Image.open(path) as image:
-            return np.asarray(image.convert("RGB"))
-    except (OSError, UnidentifiedImageError) as error:
-        print(f"skipped unreadable image {path}: {error}")
-        return None
+    16-bit grey keeps its high byte, as `tf.io.decode_image` does for
+    training (Pillow's `convert("RGB")` would clip it to white).
+
+    Raises:
+        OSError, ValueError, PIL.Image.DecompressionBombError: unreadable.
+    """
+    from PIL import Image
+
+    with Image.open(path) as image:
+        if image.mode in _WIDE_GREY_MODES:
+            grey = np.clip(np.asarray(image, dtype="int64"), 0, 65535) >> 8
+            return np.repeat(grey[..., None], 3, axis=-1).astype("uint8")
+        return np.asarray(image.convert("RGB"))
+
+
+def _read_input(path, kind, max_frames):
+    """`(frames, frame_indices, note)` of one input; raises when unreadable."""
+    if kind is None:
+        raise ValueError(
+            f"not an image ({', '.join(IMAGE_SUFFIXES)}) or a video "
+            f"({', '.join(VIDEO_EXTENSIONS)})"
+        )
+    if kind == "image":
+        return [_load_image(path)], [None], None
+    frames, note = decode_leading_frames(path, max_frames)
+    return list(frames), list(range(len(frames))), note
 
 
 def _resize(images, size):
@@ -270,103 +309,169 @@ def _to_original_pixels(keypoints, model_size, original_size):
     return keypoints * scale
 
 
-def detect(args):
+def output_folder(path):
+    """Creates the output folder `path`, with a clear error when it cannot.
+
+    Raises:
+        ValueError: `path` is a file, or the folder cannot be created or
+            written to.
+    """
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise ValueError(f"--out {path} is a file; give a folder (new or existing)")
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = Path(path) / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ValueError(
+            f"cannot write to the output folder {path}: {error.strerror or error}"
+        ) from None
+    return path
+
+
+def _replace_atomically(path, write):
+    """Writes `path` through `write(file)` into a temporary file, then renames:
+    a reader (or a crash) never sees a half-written file."""
+    tmp = f"{path}.{os.getpid()}.partial"
+    try:
+        with open(tmp, "w", newline="") as f:
+            write(f)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+class _DetectionRecords:
+    """The records of `detect`, rewritten atomically as they grow.
+
+    Every `FLUSH_SECONDS` (and at the end, also after an error) the whole file
+    is written to a temporary name and renamed into place, so an interrupted
+    run keeps the inputs done so far and never leaves a cut file.
+    """
+
+    FLUSH_SECONDS = 2.0
+
+    def __init__(self, out, fmt, num_keypoints):
+        self.path = os.path.join(out, f"keypoints.{fmt}")
+        self.fmt = fmt
+        self.num_keypoints = num_keypoints
+        self.detections, self.skipped, self.notes = [], [], []
+        self._last_flush = 0.0
+
+    def flush(self, force=True):
+        import time
+
+        if not force and time.monotonic() - self._last_flush < self.FLUSH_SECONDS:
+            return
+        _replace_atomically(
+            self.path, self._write_json if self.fmt == "json" else self._write_csv
+        )
+        self._last_flush = time.monotonic()
+
+    def _write_json(self, f):
+        json.dump(
+            {
+                "format": "pixel (x, y) of the input image; null: not finite",
+                "detections": [
+                    {**record, "keypoints": _finite_or_null(record["keypoints"])}
+                    for record in self.detections
+                ],
+                "skipped": self.skipped,
+                "notes": self.notes,
+            },
+            f,
+            indent=1,
+            allow_nan=False,
+        )
+
+    def _write_csv(self, f):
+        writer = csv.writer(f)
+        header = ["input", "frame"]
+        for k in range(self.num_keypoints):
+            header += [f"x{k}", f"y{k}"]
+        writer.writerow([*header, "skipped"])
+        for record in self.detections:
+            row = [record["input"], "" if record["frame"] is None else record["frame"]]
+            for point in _finite_or_null(record["keypoints"]):
+                row += ["" if v is None else f"{v:.2f}" for v in point]
+            writer.writerow([*row, ""])
+        for skip in self.skipped:
+            empty = [""] * (1 + 2 * self.num_keypoints)
+            writer.writerow([skip["input"], *empty, skip["reason"]])
+
+
+def _detect_model(args):
     from keras_landmarks.export.detector import load_detector
 
-    model_path = args.model or str(SHIPPED_MODEL)
-    if args.model is None and not SHIPPED_MODEL.exists():
-        raise ValueError(
-            f"no --model given and the shipped model is missing at {SHIPPED_MODEL}"
-        )
-    model = load_detector(model_path)
-    images, videos = _collect_inputs(args.inputs)
-    os.makedirs(args.out, exist_ok=True)
-    records = []
-    skipped = 0
-
-    def run(name, frames, frame_indices):
-        detections = model.predict_keypoints(_resize(frames, model.image_size))
-        for frame, index, points in zip(
-            frames, frame_indices, detections, strict=False
-        ):
-            points = _to_original_pixels(points, model.image_size, frame.shape[:2])
-            records.append(
-                {"input": name, "frame": index, "keypoints": points.tolist()}
+    if args.model is None:
+        if not SHIPPED_MODEL.exists():
+            raise ValueError(
+                f"no --model given and the shipped model is missing at {SHIPPED_MODEL}"
             )
-            if not args.no_pictures:
-                _write_overlay(frame, points, args.out, name, index)
-
-    for path in images:
-        image = _load_image(path)
-        if image is None:
-            skipped += 1
-            continue
-        run(str(path), [image], [None])
-    for path in videos:
-        frames = _read_video(path, args.max_frames)
-        if frames is None:
-            skipped += 1
-            continue
-        run(str(path), list(frames), list(range(len(frames))))
-    _write_records(records, args.out, args.format, model.num_keypoints)
-    print(
-        f"{len(records)} detections from {len(images) + len(videos) - skipped} "
-        f"inputs ({skipped} unreadable, skipped) -> {args.out}"
-    )
+        # Part of this package's source tree, so as trusted as the code itself.
+        return load_detector(SHIPPED_MODEL, trust_saved_model=True)
+    return load_detector(args.model, trust_saved_model=args.trust_saved_model)
 
 
-def _read_video(path, max_frames):
-    import av
-
+def detect(args):
+    """Keypoints of every input; an input that cannot be read is skipped,
+    logged on stderr and listed with its reason in the records. Exit code 2
+    when no input could be read."""
+    model = _detect_model(args)
+    inputs = _collect_inputs(args.inputs)
+    output_folder(args.out)
+    records = _DetectionRecords(args.out, args.format, model.num_keypoints)
+    done = 0
     try:
-        frames = []
-        with av.open(str(path)) as container:
-            for frame in container.decode(video=0):
-                frames.append(frame.to_ndarray(format="rgb24"))
-                if len(frames) >= max_frames:
-                    break
-        return np.stack(frames) if frames else None
-    except (av.FFmpegError, OSError) as error:
-        print(f"skipped unreadable video {path}: {error}")
-        return None
+        for name, path, kind in inputs:
+            try:
+                frames, indices, note = _read_input(path, kind, args.max_frames)
+            except Exception as error:  # noqa: BLE001 - hostile input: skip just it
+                reason = f"{type(error).__name__}: {error}"
+                print(f"skipped {path}: {reason}", file=sys.stderr)
+                records.skipped.append({"input": str(path), "reason": reason})
+                continue
+            if note:
+                print(f"{path}: {note}", file=sys.stderr)
+                records.notes.append({"input": str(path), "note": note})
+            detections = model.predict_keypoints(_resize(frames, model.image_size))
+            for frame, index, points in zip(frames, indices, detections, strict=True):
+                points = _to_original_pixels(points, model.image_size, frame.shape[:2])
+                records.detections.append(
+                    {"input": str(path), "frame": index, "keypoints": points.tolist()}
+                )
+                if not args.no_pictures:
+                    _write_overlay(frame, points, args.out, name, index)
+            done += 1
+            records.flush(force=False)
+    finally:
+        records.flush()
+    skipped = len(records.skipped)
+    print(
+        f"{len(records.detections)} detections from {done} inputs ({skipped} "
+        f"unreadable, skipped) -> {records.path}"
+    )
+    if not done:
+        print(
+            f"keras-landmarks detect: error: none of the {skipped} inputs could "
+            "be read (reasons above and in the records)",
+            file=sys.stderr,
+        )
+        return 2
+    return 0
 
 
 def _write_overlay(frame, points, out, name, index):
     from keras_landmarks.visualization import draw_keypoints
     from keras_landmarks.visualization import save_png
 
-    stem = Path(name).stem + ("" if index is None else f"_{index:05d}")
-    save_png(draw_keypoints(frame, points), os.path.join(out, f"{stem}.png"))
-
-
-def _write_records(records, out, fmt, num_keypoints):
-    if fmt == "json":
-        detections = [
-            {**record, "keypoints": _finite_or_null(record["keypoints"])}
-            for record in records
-        ]
-        with open(os.path.join(out, "keypoints.json"), "w") as f:
-            json.dump(
-                {
-                    "format": "pixel (x, y) of the input image; null: not finite",
-                    "detections": detections,
-                },
-                f,
-                indent=1,
-                allow_nan=False,
-            )
-        return
-    with open(os.path.join(out, "keypoints.csv"), "w", newline="") as f:
-        writer = csv.writer(f)
-        header = ["input", "frame"]
-        for k in range(num_keypoints):
-            header += [f"x{k}", f"y{k}"]
-        writer.writerow(header)
-        for record in records:
-            row = [record["input"], "" if record["frame"] is None else record["frame"]]
-            for x, y in record["keypoints"]:
-                row += [f"{x:.2f}", f"{y:.2f}"]
-            writer.writerow(row)
+    # The input's relative path with its suffix kept: unique per input.
+    picture = name + ("" if index is None else f".{index:05d}") + ".png"
+    path = os.path.join(out, picture)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    save_png(draw_keypoints(frame, points), path)
 
 
 def _finite_or_null(points):
@@ -377,16 +482,15 @@ def _finite_or_null(points):
 
 def visualize(args):
     from keras_landmarks.data.sources import training_pairs
-    from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.loop import first_pairs
     from keras_landmarks.visualization import keypoint_bars
     from keras_landmarks.visualization import model_pictures
     from keras_landmarks.visualization import save_png
 
-    model = load_detector(args.model)
-    if not hasattr(model, "generator"):
-        raise ValueError("visualize needs a .keras LandmarkModel (not a SavedModel)")
+    model = load_landmark_model(args.model)
+    output_folder(args.out)
     # One read of the data: the first 8 pairs for the pictures, the targets of
     # the first CURVE_IMAGES for the label-free measures.
     pairs = first_pairs(
@@ -407,10 +511,10 @@ def visualize(args):
 
 
 def export(args):
-    from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.export.saved_model import export_saved_model
 
-    model = load_detector(args.model)
+    model = load_landmark_model(args.model)
     path = export_saved_model(model, args.out, args.version, args.overwrite)
     print(f"SavedModel written to {path}")
     base = Path(args.out).resolve()

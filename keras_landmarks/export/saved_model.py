@@ -1,6 +1,7 @@
 """SavedModel export for TensorFlow Serving."""
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,31 +39,58 @@ def export_saved_model(model, base_dir, version=None, overwrite=False):
         model: a `LandmarkModel`.
         base_dir: the model's folder (`--model_base_path` of TF Serving).
         version: int, default one more than the highest existing version.
-        overwrite: bool, default False. Replace an existing version.
+        overwrite: bool, default False. Replace an existing version (whole:
+            its old files are deleted).
+
+    The version is written into a temporary folder in `base_dir` and renamed
+    into place, so TF Serving never sees a half-written version.
 
     Returns:
         The path of the version folder.
     """
     base_dir = os.fspath(base_dir)
-    os.makedirs(base_dir, exist_ok=True)
-    if version is None:
-        version = _next_version(base_dir)
-    if not is_integer(version) or version < 1:
+    if os.path.exists(base_dir) and not os.path.isdir(base_dir):
+        raise ValueError(f"{base_dir} is a file; the SavedModel needs a folder.")
+    if version is not None and (not is_integer(version) or version < 1):
         raise ValueError(
             f"`version` must be a positive int. Received: version={version!r}"
         )
-    version = int(version)
-    path = os.path.join(base_dir, str(version))
-    if os.path.exists(path) and not overwrite:
-        raise ValueError(
-            f"{path} exists; pass a new version or overwrite=True "
-            "(TF Serving reloads a version folder only when it is new)."
-        )
-    if keras.backend.backend() == "tensorflow":
-        _export_from_tensorflow(model, path)
-    else:
-        _export_in_subprocess(model, path)
+    created = not os.path.exists(base_dir)
+    os.makedirs(base_dir, exist_ok=True)
+    try:
+        version = _next_version(base_dir) if version is None else int(version)
+        path = os.path.join(base_dir, str(version))
+        if os.path.exists(path) and not overwrite:
+            raise ValueError(
+                f"{path} exists; pass a new version or overwrite=True "
+                "(TF Serving reloads a version folder only when it is new)."
+            )
+        _write_then_rename(model, base_dir, path)
+    except BaseException:
+        if created:  # leave no empty model folder behind
+            shutil.rmtree(base_dir, ignore_errors=True)
+        raise
     return path
+
+
+def _write_then_rename(model, base_dir, path):
+    # TF Serving polls base_dir for numeric folders: the version is written
+    # under a name it ignores (not a number) and renamed into place whole; an
+    # old version is moved aside first and deleted after, so none of its files
+    # survive into the new one. (A directory cannot be renamed over a
+    # non-empty one, so an overwritten version is absent for one rename.)
+    staging = tempfile.mkdtemp(prefix=".export-", dir=base_dir)
+    try:
+        written = os.path.join(staging, "version")
+        if keras.backend.backend() == "tensorflow":
+            _export_from_tensorflow(model, written)
+        else:
+            _export_in_subprocess(model, written)
+        if os.path.exists(path):
+            os.rename(path, os.path.join(staging, "old"))
+        os.rename(written, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _export_in_subprocess(model, path):

@@ -143,7 +143,13 @@ def _build_truncated_vgg(network, weights, layers):
             f"access?): {error}. " + OFFLINE_HOWTO
         ) from error
     if local_file is not None:
-        base.load_weights(local_file)
+        try:
+            base.load_weights(local_file)
+        except (OSError, ValueError, KeyError) as error:  # h5py, Keras
+            raise ValueError(
+                f"Cannot load the loss-network weights {local_file} (cut short, "
+                f"or not keras.applications.{network.upper()} weights?): {error}"
+            ) from None
     outputs = [base.get_layer(LOSS_NETWORK_LAYERS[name]).output for name in layers]
     model = keras.Model(base.input, outputs, name=f"{network}_features")
     model.trainable = False

@@ -156,8 +156,9 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
         and np.all(points[:, 0] <= 39)
         and np.all(points[:, 1] <= 47)
     )
-    assert sorted(p.name for p in out.glob("*.png"))[:2] == ["a.png", "b.png"]
-    assert len(list(out.glob("clip_*.png"))) == 3
+    # Overlays are named after the inputs' relative paths, suffix kept.
+    assert (out / "inputs" / "a.png.png").exists() and (out / "b.jpg.png").exists()
+    assert len(list(out.glob("clip.mp4.*.png"))) == 3
 
     csv_out = tmp_path / "csv"
     main(
@@ -192,6 +193,7 @@ def test_export_and_detect_with_the_saved_model(model_path, tmp_path):
                 str(tmp_path / "x.png"),
                 "--model",
                 str(tmp_path / "m"),
+                "--trust-saved-model",
                 "--out",
                 str(tmp_path / "d"),
                 "--no-pictures",

@@ -80,3 +80,47 @@ def write_corrupt_jpeg(path):
         data[:start] + b"\xff\xc0\x00\x11\x08" + bytes(4) + data[start + 9 :]
     )
     return str(good)
+
+
+def write_cut_video(path, frames, keep=0.0, fps=25):
+    """A cut copy of an mp4 of `frames` whose header promises all of them.
+
+    The mp4 is written with `faststart` (the index, with the frame count,
+    at the front) and cut `keep` of the way into the frame data: 0 leaves the
+    header only, 0.5 half the frames' bytes, as a copy or a download stopped
+    half way leaves it.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frames = np.asarray(frames, np.uint8)
+    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = frames.shape[1:3]
+        stream.pix_fmt = "yuv420p"
+        stream.options = {"crf": "0", "g": "10"}
+        for frame in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, "rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    data = path.read_bytes()
+    start = data.index(b"mdat") + 4
+    path.write_bytes(data[: start + int(keep * (len(data) - start))])
+    return str(path)
+
+
+def write_audio_only_mp4(path):
+    """An mp4 with one AAC audio stream and no video stream."""
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("aac", rate=8000)
+        stream.layout = "mono"
+        for i in range(4):
+            frame = av.AudioFrame.from_ndarray(
+                np.zeros((1, 1024), np.float32), format="fltp", layout="mono"
+            )
+            frame.sample_rate, frame.pts = 8000, i * 1024
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return str(path)

@@ -91,7 +91,9 @@ def test_next_version_and_no_silent_overwrite(exported):
 
 def test_load_detector_picks_the_highest_version(exported):
     model, path, tmp = exported
-    detector = load_detector(tmp / "faces")
+    with pytest.raises(ValueError, match="is a program"):
+        load_detector(tmp / "faces")
+    detector = load_detector(tmp / "faces", trust_saved_model=True)
     assert detector.image_size == (32, 32) and detector.num_keypoints == 4
     images = np.load(tmp / "images.npy")
     np.testing.assert_allclose(
@@ -100,7 +102,7 @@ def test_load_detector_picks_the_highest_version(exported):
         atol=1e-5,
     )
     with pytest.raises(ValueError, match="no SavedModel"):
-        load_detector(tmp)
+        load_detector(tmp, trust_saved_model=True)
     with pytest.raises(ValueError, match="not found"):
         load_detector(tmp / "missing.keras")
 

@@ -31,14 +31,17 @@ _skipped = []
 _dropped_counters = []
 
 
-def report_bad_file(path, reason):
+def report_bad_file(path, reason, log=True):
     """Logs a warning for `path` and adds it to the skipped-files record.
 
     Args:
         path: str or path-like, the file that was skipped.
         reason: str, why it was skipped.
+        log: bool, default True. False records it without a log line (a file
+            that fails again: one line per file is enough).
     """
-    logger.warning("Skipping unreadable file %s: %s", path, reason)
+    if log:
+        logger.warning("Skipping unreadable file %s: %s", path, reason)
     with _lock:
         _skipped.append((str(path), str(reason)))
 

@@ -6,10 +6,14 @@ wheels bundle FFmpeg, so nothing has to be installed on the system. Decoding
 runs in Python, outside the TensorFlow graph.
 """
 
+import logging
+
 import av
 import numpy as np
 
 from keras_landmarks.data.files.file_listing import list_files
+
+logger = logging.getLogger("keras_landmarks.data")
 
 VIDEO_EXTENSIONS = (".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mpg", ".mpeg")
 # Below this frame index decoding from the start is cheaper than seeking
@@ -18,29 +22,99 @@ _SEEK_AFTER_FRAMES = 60
 
 
 def probe_video(path):
-    """Frame count, height and width of a video file.
+    """Frame count, height and width of a video file: the frames it really holds.
 
-    Uses the container's frame count when it has one and decodes the stream
-    to count frames otherwise.
+    A container's header may promise more frames than the file holds: a copy
+    or a download cut short keeps the header (with `faststart`, at the front)
+    and loses the frame data. So the packets of the video stream are read
+    (demuxed, not decoded: cheap) and the frames are counted up to the first
+    missing or corrupt packet. When that is fewer than the header says (but
+    not 0), the difference is logged once.
 
     Args:
         path: str or path-like.
 
     Returns:
-        `(num_frames, height, width)` ints.
+        `(num_frames, height, width)` ints; `num_frames` may be 0.
 
     Raises:
-        av.FFmpegError (or OSError): the file cannot be opened or decoded.
+        ValueError: the file has no video stream.
+        av.FFmpegError (or OSError): the file cannot be opened.
     """
     with av.open(str(path)) as container:
         if not container.streams.video:
             raise ValueError(f"{path} has no video stream.")
         stream = container.streams.video[0]
-        num_frames = int(stream.frames or 0)
+        promised = int(stream.frames or 0)
         height, width = stream.codec_context.height, stream.codec_context.width
-        if num_frames <= 0:
-            num_frames = sum(1 for _ in container.decode(stream))
+        num_frames = 0
+        try:
+            for packet in container.demux(stream):
+                if packet.size == 0:
+                    continue  # the flush packet at the end
+                if packet.is_corrupt:
+                    break
+                num_frames += 1
+        except av.FFmpegError as error:
+            logger.warning(
+                "%s: packets unreadable after frame %d: %s", path, num_frames, error
+            )
+    if promised > num_frames > 0:  # none: the caller skips the file
+        logger.warning(
+            "%s: the header promises %d frames, %d are in the file (cut short?); "
+            "using %d.",
+            path,
+            promised,
+            num_frames,
+            num_frames,
+        )
     return num_frames, height, width
+
+
+def decode_leading_frames(path, max_frames):
+    """The first frames of a video that decode, up to `max_frames`.
+
+    Decoding stops at the first corrupt packet or decoder error (a file cut
+    short), so no concealed or half-drawn frame is returned.
+
+    Args:
+        path: str or path-like.
+        max_frames: int, how many frames at most.
+
+    Returns:
+        `(frames, note)`: uint8 `(T, H, W, 3)` RGB with `T >= 1`, and None or
+        a str saying why decoding stopped before `max_frames` and the end.
+
+    Raises:
+        ValueError: no video stream, or no frame decodes.
+        av.FFmpegError: the file cannot be opened.
+    """
+    frames, note = [], None
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise ValueError(f"{path} has no video stream.")
+        stream = container.streams.video[0]
+        try:
+            for packet in container.demux(stream):
+                if packet.is_corrupt:
+                    note = f"corrupt data after frame {len(frames)}"
+                    break
+                for frame in packet.decode():
+                    frames.append(frame.to_ndarray(format="rgb24"))
+                if len(frames) >= max_frames:
+                    break
+        except av.FFmpegError as error:
+            note = f"decoding failed after frame {len(frames)}: {error}"
+        promised = int(stream.frames or 0)
+    frames = frames[:max_frames]
+    if not frames:
+        raise ValueError(
+            f"no frame decodes (the header promises {promised})"
+            + (f"; {note}" if note else "")
+        )
+    if note:
+        note = f"{note}; using the {len(frames)} frames that decode"
+    return np.stack(frames), note
 
 
 def _frame_index(frame, stream, start):
@@ -63,8 +137,9 @@ def read_video_frames(path, indices):
         uint8 numpy array `(len(indices), H, W, 3)`, RGB.
 
     Raises:
-        ValueError: a wanted frame is past the end of the stream.
-        av.FFmpegError: the file is corrupt.
+        ValueError: a wanted frame is past the end of the stream or does not
+            decode (a corrupt or cut file).
+        av.FFmpegError: the file cannot be opened.
     """
     wanted = sorted(set(int(i) for i in indices))
     found = {}
@@ -78,20 +153,23 @@ def read_video_frames(path, indices):
             container.seek(
                 start + int(seconds / stream.time_base), stream=stream, backward=True
             )
-        counter = None
-        for frame in container.decode(stream):
-            if timed and frame.pts is not None:
-                index = _frame_index(frame, stream, start)
-            else:
-                counter = 0 if counter is None else counter + 1
-                index = counter
-            if index in wanted and index not in found:
-                found[index] = frame.to_ndarray(format="rgb24")
-            if index >= wanted[-1]:
-                break
+        counter, failure = None, ""
+        try:
+            for frame in container.decode(stream):
+                if timed and frame.pts is not None:
+                    index = _frame_index(frame, stream, start)
+                else:
+                    counter = 0 if counter is None else counter + 1
+                    index = counter
+                if index in wanted and index not in found:
+                    found[index] = frame.to_ndarray(format="rgb24")
+                if index >= wanted[-1]:
+                    break
+        except av.FFmpegError as error:
+            failure = f" (decoding stopped: {error})"
     missing = [i for i in wanted if i not in found]
     if missing:
-        raise ValueError(f"Frames {missing} not found in {path}.")
+        raise ValueError(f"Frames {missing} not found in {path}{failure}.")
     return np.stack([found[int(i)] for i in indices])
 
 

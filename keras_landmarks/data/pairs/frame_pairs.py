@@ -9,13 +9,14 @@ the union of their boxes, resized, flipped together (p 0.5) and swapped
 in `video_frame_pairs.py`). Randomness is stateless, keyed by `(seed, pair index)`.
 """
 
-import logging
+import os
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.data.files.bad_files import map_skipping_errors
+from keras_landmarks.data.files.bad_files import report_bad_file
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.image_files import decode_image
@@ -27,8 +28,6 @@ from keras_landmarks.data.ops.image_geometry import image_size_pair
 from keras_landmarks.data.ops.random_seeds import check_seed
 from keras_landmarks.data.ops.random_seeds import element_seed
 from keras_landmarks.data.ops.random_seeds import split_seed
-
-logger = logging.getLogger("keras_landmarks.data")
 
 # Paper, Human3.6M: the two frames are 3 to 30 frames apart.
 MIN_GAP = 3
@@ -369,11 +368,9 @@ def frame_pairs_from_frame_files(
     for v, frame_paths in enumerate(videos):
         keep = keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
         if keep.size <= min_gap:
-            logger.warning(
-                "Skipping a video with %d readable frames (need > %d): %s",
-                keep.size,
-                min_gap,
-                frame_paths[0] if len(frame_paths) else "(no frames)",
+            report_bad_file(
+                os.path.dirname(frame_paths[0]) if len(frame_paths) else "(no frames)",
+                f"a video with {keep.size} readable frames (need > {min_gap})",
             )
             continue
         paths.append(np.asarray(frame_paths, dtype=object)[keep].astype(str))

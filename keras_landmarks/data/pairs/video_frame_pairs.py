@@ -6,6 +6,7 @@ swap run as TF ops (`make_frame_pair`).
 """
 
 import logging
+import threading
 
 import numpy as np
 import tensorflow as tf
@@ -26,6 +27,10 @@ logger = logging.getLogger("keras_landmarks.data")
 
 # Pair plans are drawn in chunks of this many pairs.
 PLAN_BATCH = 256
+# Pairs of a video that may fail to decode before the video is left out for
+# the rest of the run (our choice: one bad spot can fail a few pairs; a file
+# failing again and again would fill the logs and starve training).
+MAX_DECODE_FAILURES = 3
 
 
 def frame_pairs_from_video_files(
@@ -44,9 +49,14 @@ def frame_pairs_from_video_files(
 ):
     """Frame pairs decoded from video files.
 
-    Every file is probed when the dataset is built; files PyAV cannot open
-    are skipped, logged and counted (see `bad_files`), and so are pairs whose
-    frames fail to decode later. When a video's boxes or landmarks cover
+    Every file is probed when the dataset is built (`probe_video`: the frames
+    it really holds, not the header's promise); files PyAV cannot open, with
+    no decodable frame or too short are skipped, logged and counted (see
+    `bad_files`). A pair whose frames fail to decode later is skipped and
+    counted; a file is logged once, and after `MAX_DECODE_FAILURES` failed
+    pairs it is left out for the rest of the run. When every file is left
+    out, iterating raises (a `tf.errors` error carrying the ValueError's
+    message) instead of skipping forever. When a video's boxes or landmarks cover
     fewer (or more) frames than the file has, the disagreement is logged and
     only the frames both cover are used. Pair `i` comes from video `i % num_videos`
     with the seed `(seed, i)`; the frame indices are drawn with the same
@@ -84,6 +94,9 @@ def frame_pairs_from_video_files(
         except Exception as error:  # noqa: BLE001 - any decoder failure skips it
             report_bad_file(path, f"cannot open video: {error}")
             continue
+        if num_frames == 0:
+            report_bad_file(path, "no decodable frame (a header without data?)")
+            continue
         annotated = [len(a[v]) for a in (boxes, landmarks) if a is not None]
         if annotated and min(annotated) != num_frames:
             # Annotations must cover the frames that pairs may use.
@@ -96,7 +109,7 @@ def frame_pairs_from_video_files(
             )
             num_frames = min(num_frames, *annotated)
         if num_frames <= min_gap:
-            logger.warning("Skipping %s: %d frames <= min_gap", path, num_frames)
+            report_bad_file(path, f"{num_frames} frames <= min_gap={min_gap}")
             continue
         kept.append(v)
         lengths.append(num_frames)
@@ -124,13 +137,44 @@ def frame_pairs_from_video_files(
         )
         for rows in plan.as_numpy_iterator():
             for index, video, first, second in rows:
+                if failures[video] >= MAX_DECODE_FAILURES:
+                    _check_some_file_is_left()  # every shard stops, not only one
+                    continue  # left out: logged and counted once
                 path = paths[kept[video]]
                 try:
                     frames = read_video_frames(path, (first, second))
                 except Exception as error:  # noqa: BLE001 - skip, never crash
-                    report_bad_file(path, f"frames {first}, {second}: {error}")
+                    _count_failure(video, path, f"frames {first}, {second}: {error}")
                     continue
                 yield index, video, np.asarray([first, second]), frames
+
+    failures = [0] * len(kept)
+    lock = threading.Lock()
+
+    def _count_failure(video, path, reason):
+        # One log line per file (its first failure); each failed pair is
+        # counted until the file is left out, so the record stays bounded.
+        with lock:
+            failures[video] += 1
+            count = failures[video]
+            report_bad_file(
+                path,
+                f"{reason}; its pairs that fail are counted, not logged; after "
+                f"{MAX_DECODE_FAILURES} failures the file is left out",
+                log=count == 1,
+            )
+            last_failure[0] = f"{path}: {reason}"
+        _check_some_file_is_left()
+
+    last_failure = [""]
+
+    def _check_some_file_is_left():
+        # Otherwise an endless dataset would skip pairs forever.
+        if all(n >= MAX_DECODE_FAILURES for n in failures):
+            raise ValueError(
+                f"Every video failed to decode {MAX_DECODE_FAILURES} times "
+                f"(last: {last_failure[0]}); no pair can be made."
+            )
 
     signature = (
         tf.TensorSpec((), tf.int64),
