@@ -26,10 +26,10 @@ STEP_KEYS = {
 
 
 @pytest.mark.slow
-def test_quick_run_writes_json(tmp_path):
+def test_quick_run_writes_json(tmp_path, capsys, monkeypatch):
     out = tmp_path / "result.json"
     backend = os.environ.get("KERAS_BACKEND", "tensorflow")
-    _, completed = run_benchmark(
+    _, stdout = run_benchmark(
         SCRIPT,
         [
             "--quick",
@@ -48,6 +48,8 @@ def test_quick_run_writes_json(tmp_path):
             "--json",
             str(out),
         ],
+        capsys,
+        monkeypatch,
     )
     result = json.loads(out.read_text())
     assert result["backend"] == backend
@@ -69,5 +71,5 @@ def test_quick_run_writes_json(tmp_path):
         assert row["median_step_s"] > 0 and row["flops"] > 0
         assert row["fraction_of_peak"] > 0
     # The table went to stdout, and the same JSON as its last line.
-    assert "GFLOP/s" in completed.stdout
-    assert json.loads(completed.stdout.strip().splitlines()[-1]) == result
+    assert "GFLOP/s" in stdout
+    assert json.loads(stdout.strip().splitlines()[-1]) == result

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import av
+import keras
 import numpy as np
 import pytest
 from PIL import Image
@@ -205,6 +206,14 @@ def test_export_and_detect_with_the_saved_model(model_path, tmp_path):
     assert np.array(records[0]["keypoints"]).shape == (4, 2)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch",
+    reason="end to end on one backend (PyTorch, whose CI process ends first): the "
+    "command wires library code tested on every backend (train + resume: "
+    "tests/training/test_loop.py; the curve: test_learning_curve.py; its measures: "
+    "tests/evaluation/test_label_free.py; image folders: tests/data)",
+)
 def test_train_on_an_image_folder_then_resume(tmp_path):
     rng = np.random.default_rng(0)
     folder = tmp_path / "photos"
