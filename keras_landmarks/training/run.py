@@ -52,6 +52,8 @@ from keras_landmarks.training.loop import train
 
 RESULTS_FILENAME = "results.json"
 UNTRAINED_PREFIX = "untrained_keypoints_"
+# The entries every `results.json` starts with; no evaluation may take their names.
+RUN_ENTRIES = ("backend", "steps", "train_seconds_this_process", "config")
 
 
 @dataclasses.dataclass
@@ -114,7 +116,17 @@ def run_and_evaluate(
 
     Returns:
         A `RunResult`.
+
+    Raises:
+        ValueError: two evaluations share a name, or one is named like an
+            entry of every run (`RUN_ENTRIES`).
     """
+    names = [splits.name for splits in evaluations]
+    if len(set(names)) < len(names) or set(names) & set(RUN_ENTRIES):
+        raise ValueError(
+            "Evaluations need distinct names other than "
+            f"{RUN_ENTRIES}. Received: {names}"
+        )
     os.makedirs(run_dir, exist_ok=True)
     untrained = untrained_points(model, run_dir, evaluations)
     if isinstance(getattr(model, "bottleneck", None), DenseBottleneck):

@@ -2,6 +2,7 @@ import json
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from keras_landmarks.data.labelled_splits import LabelledSplits
@@ -135,3 +136,11 @@ def test_predict_points_are_the_keypoints_or_the_padded_dense_code():
     np.testing.assert_allclose(regression.reshape(3, 6)[:, :5], code, atol=1e-5)
     assert np.all(regression[:, -1, 1] == 0)  # d = 5 is odd: a zero appended
     np.testing.assert_allclose(test, regression[:1], atol=1e-5)
+
+
+def test_run_and_evaluate_needs_distinct_evaluation_names(tmp_path):
+    images = np.zeros((2, 4, 4, 3), "float32")
+    for names in (["mafl", "mafl"], ["steps"]):
+        evaluations = [_splits(images, images, name) for name in names]
+        with pytest.raises(ValueError, match="distinct names"):
+            run_and_evaluate(None, None, tmp_path, evaluations=evaluations)
