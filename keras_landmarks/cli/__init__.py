@@ -197,7 +197,8 @@ def build_parser():
         "train",
         help="train a detector on your images or videos",
         description="Trains a LandmarkModel and writes RUN_DIR/model.keras, "
-        "checkpoints (an interrupted run resumes when started again with the same "
+        "RUN_DIR/results.json (steps, training time, settings), checkpoints "
+        "(an interrupted run resumes when started again with the same "
         "--out), TensorBoard logs (RUN_DIR/logs) and pictures (RUN_DIR/pictures).",
         epilog=DATA_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -64,7 +64,7 @@ def train(args):
     from keras_landmarks.training.learning_curve import LearningCurve
     from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.loop import first_pairs
-    from keras_landmarks.training.loop import train as train_run
+    from keras_landmarks.training.run import run_and_evaluate
 
     if args.steps is None and args.minutes is None:
         raise ValueError("give --steps, --minutes or both to bound the run")
@@ -124,7 +124,9 @@ def train(args):
                 log_dir=os.path.join(args.out, "logs", "curve"),
             )
         )
-    train_run(
+    # No annotations: `results.json` holds the run's steps, time and settings.
+    settings = {k: v for k, v in vars(args).items() if k not in ("command", "backend")}
+    run_and_evaluate(
         model,
         pairs,
         args.out,
@@ -132,17 +134,20 @@ def train(args):
         max_minutes=args.minutes,
         batch_size=batch_size,
         callbacks=callbacks,
+        config={**settings, "batch_size": batch_size},
     )
     print(f"Model: {os.path.join(args.out, 'model.keras')}")
 
 
 def evaluate(args):
+    from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
     from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
     from keras_landmarks.data.synthetic.faces import make_faces
-    from keras_landmarks.evaluation.report import evaluate_landmarks
-    from keras_landmarks.evaluation.report import format_results
     from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.training.learning_curve import label_free_measures
+    from keras_landmarks.training.run import predict_points
+    from keras_landmarks.training.run import score_evaluations
+    from keras_landmarks.training.run import write_results
 
     model = load_landmark_model(args.model)
     if args.out:
@@ -153,31 +158,38 @@ def evaluate(args):
         args.num_train + args.num_test, size=size, seed=args.seed
     )
     images = images.astype("float32")
-    keypoints = model.predict_keypoints(images)
-    untrained = _untrained_copy(model).predict_keypoints(images)
     n = args.num_train
-    results = evaluate_landmarks(
-        keypoints[:n],
+    splits = LabelledSplits(
+        images[:n],
         landmarks[:n],
-        keypoints[n:],
+        images[n:],
         landmarks[n:],
-        untrained[:n],
-        untrained[n:],
         landmark_names=LANDMARK_NAMES,
+        name="synthetic_faces",
     )
-    print(format_results(results))
+    # The untrained baseline by the pipeline's rule: the same architecture
+    # initialised from the seed.
+    keras.utils.set_random_seed(args.seed)
+    untrained = model.__class__.from_config(model.get_config())
+    scores, _ = score_evaluations(
+        [splits],
+        [predict_points(model, splits.train_images, splits.test_images)],
+        [predict_points(untrained, splits.train_images, splits.test_images)],
+        size,
+    )
     label_free = label_free_measures(
-        model, images[n:][:LABEL_FREE_IMAGES], seed=args.seed
+        model, splits.test_images[:LABEL_FREE_IMAGES], seed=args.seed
     )
     print(_format_label_free(label_free))
     if args.out:
-        summary = {
-            **{k: float(v) for k, v in results.overall.items()},
-            "label_free": label_free,
-        }
-        _replace_atomically(
-            os.path.join(args.out, "results.json"),
-            lambda f: json.dump(summary, f, indent=2),
+        write_results(
+            args.out,
+            {
+                "backend": keras.backend.backend(),
+                "model": args.model,
+                **scores,
+                "label_free": label_free,
+            },
         )
 
 
@@ -209,11 +221,6 @@ def _format_label_free(measures):
             "(keypoints of a swapped reconstruction against its geometry image)"
         )
     return "\n".join(lines)
-
-
-def _untrained_copy(model):
-    """The same architecture, freshly initialised: the untrained baseline."""
-    return model.__class__.from_config(model.get_config())
 
 
 def _collect_inputs(inputs):

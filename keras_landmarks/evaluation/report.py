@@ -259,28 +259,37 @@ def evaluate_splits(splits, trained, untrained, image_size):
         image_size: int, for `"size_normalized"`.
 
     Returns:
-        `(summary, text)`: a dict for `results.json` ("metric" and "overall",
-        with "accuracy_vs_distance" for `"within_distance"`; for
-        `"size_normalized"` only "error_percent_of_size") and a printable table.
+        `(summary, text)`: a dict for `results.json` ("metric", and
+        "overall" from method name to its score; for `"within_distance"`
+        also "accuracy_vs_distance": "distances_px" and "percent_within" from
+        detector name to the curve) and a printable table.
     """
     if splits.metric not in SPLIT_METRICS:
         raise ValueError(
             f"`metric` must be one of {SPLIT_METRICS}. Received: {splits.metric!r}"
         )
     if splits.metric == "size_normalized":
-        summary = {}
-        for label, (train_points, test_points) in (
-            (TRAINED, trained),
-            (UNTRAINED, untrained),
-        ):
-            regressor = fit_landmark_regressor(train_points, splits.train_landmarks)
-            summary[label] = size_normalized_error(
-                regressor.predict(test_points), splits.test_landmarks, image_size
+        predictions = {
+            label: fit_landmark_regressor(train_points, splits.train_landmarks).predict(
+                test_points
             )
-        text = "mean error (% of image size), lower is better\n" + "\n".join(
-            f"  {k:20s} {v:.2f}" for k, v in summary.items()
+            for label, (train_points, test_points) in (
+                (TRAINED, trained),
+                (UNTRAINED, untrained),
+            )
+        }
+        predictions[MEAN_SHAPE] = fit_mean_shape(splits.train_landmarks).predict(
+            trained[1]
         )
-        return {"error_percent_of_size": summary}, text
+        overall = {
+            label: size_normalized_error(value, splits.test_landmarks, image_size)
+            for label, value in predictions.items()
+        }
+        description = "mean error (% of image size)"
+        text = f"{description}, lower is better\n" + "\n".join(
+            f"  {k:20s} {v:.2f}" for k, v in overall.items()
+        )
+        return {"metric": description, "overall": overall}, text
     results = evaluate_landmarks(
         trained[0],
         splits.train_landmarks,
@@ -297,13 +306,19 @@ def evaluate_splits(splits, trained, untrained, image_size):
         "overall": {k: float(v) for k, v in results.overall.items()},
     }
     if splits.metric == "within_distance":
-        regressor = fit_landmark_regressor(trained[0], splits.train_landmarks)
         distances = list(CURVE_DISTANCES)
-        curve = within_distance_curve(
-            regressor.predict(trained[1]), splits.test_landmarks, distances
-        )
+        curves = {}
+        for label, (train_points, test_points) in (
+            (TRAINED, trained),
+            (UNTRAINED, untrained),
+        ):
+            regressor = fit_landmark_regressor(train_points, splits.train_landmarks)
+            curve = within_distance_curve(
+                regressor.predict(test_points), splits.test_landmarks, distances
+            )
+            curves[label] = [float(v) for v in curve]
         summary["accuracy_vs_distance"] = {
             "distances_px": distances,
-            "percent_within": [float(v) for v in curve],
+            "percent_within": curves,
         }
     return summary, format_results(results)

@@ -169,3 +169,14 @@ def cpu_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
 def cpu_optimizer(learning_rate=CPU_LEARNING_RATE):
     """Adam with per-tensor clipping 1, as the reference, at the CPU demo's lr."""
     return keras.optimizers.Adam(learning_rate, epsilon=1e-8, clipnorm=1.0)
+
+
+def seeded_cpu_model(num_keypoints, image_size, seed, **kwargs):
+    """`cpu_model` initialised from `seed` and compiled with `cpu_optimizer`.
+
+    `kwargs` go to `cpu_model` (e.g. `equivariance_weight=0` for video pairs).
+    """
+    keras.utils.set_random_seed(seed)
+    model = cpu_model(num_keypoints, image_size=image_size, **kwargs)
+    model.compile(optimizer=cpu_optimizer())
+    return model

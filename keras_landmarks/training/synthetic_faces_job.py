@@ -9,23 +9,22 @@ import time
 import keras
 import tensorflow as tf
 
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.ops.thin_plate_spline import SOURCE_WARP
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
 from keras_landmarks.data.synthetic.faces import FRAMINGS
 from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
 from keras_landmarks.data.synthetic.faces import make_faces
-from keras_landmarks.evaluation.report import evaluate_landmarks
-from keras_landmarks.evaluation.report import format_results
+from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
-from keras_landmarks.training.job_steps import predict_points
-from keras_landmarks.training.job_steps import seeded_cpu_model
-from keras_landmarks.training.job_steps import timed_train
-from keras_landmarks.training.job_steps import untrained_keypoints
-from keras_landmarks.training.job_steps import write_results
+from keras_landmarks.models.presets import seeded_cpu_model
 from keras_landmarks.training.learning_curve import CURVE_FILENAME
 from keras_landmarks.training.learning_curve import LearningCurve
 from keras_landmarks.training.learning_curve import landmark_measures
+from keras_landmarks.training.run import add_results
+from keras_landmarks.training.run import run_and_evaluate
+from keras_landmarks.training.run import untrained_points
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +35,8 @@ NUM_REGRESSION = 1000
 NUM_TEST = 500
 # The pose spread of the demo's faces; see `run_synthetic_faces`.
 DEFAULT_FRAMING = "loose"
+# The label of the evaluation in `results.json`.
+EVALUATION_NAME = "synthetic_faces"
 # The demo's image size and background clutter strength (`make_faces(clutter=)`),
 # measured on a 2-core CPU (README, "The main job"): at 48x48 a step costs about
 # two thirds of a 64x64 step and learns at least as much, and half-contrast
@@ -94,8 +95,11 @@ def run_synthetic_faces(
     protocol: least squares without bias from the K keypoints to the 5
     landmarks fitted on `num_regression` training faces, mean error in % of
     the inter-ocular distance on `num_test` test faces, beside the mean-shape
-    and untrained-detector baselines. Pictures and `results.json` go to
-    `run_dir`. Interrupted runs resume.
+    and untrained-detector baselines, with the sample-efficiency curve. The
+    run is `run_and_evaluate` (evaluation "synthetic_faces"; the job's
+    arguments under "config" and "sample_efficiency" added to its
+    `results.json`); pictures go to `run_dir/results`. Interrupted runs
+    resume.
 
     Args:
         run_dir: output folder.
@@ -148,9 +152,14 @@ def run_synthetic_faces(
     test_images, test_landmarks = _faces(
         num_test, image_size, seed + 1, framing, clutter
     )
-    regression_images = train_images[:num_regression].astype("float32")
-    regression_landmarks = train_landmarks[:num_regression]
-    test_images = test_images.astype("float32")
+    splits = LabelledSplits(
+        train_images[:num_regression].astype("float32"),
+        train_landmarks[:num_regression],
+        test_images.astype("float32"),
+        test_landmarks,
+        landmark_names=LANDMARK_NAMES,
+        name=EVALUATION_NAME,
+    )
 
     if model is None:
         given = (
@@ -159,9 +168,8 @@ def run_synthetic_faces(
             else {"equivariance_weight": equivariance_weight}
         )
         model = seeded_cpu_model(num_keypoints, image_size, seed, **given)
-    untrained = untrained_keypoints(model, run_dir, regression_images, test_images)
 
-    print("[2/4] Training on thin-plate-spline pairs")
+    print("[2/4] Training on thin-plate-spline pairs, then the paper's evaluation")
     images = (
         tf.data.Dataset.from_tensor_slices(train_images)
         .shuffle(num_train, seed=seed)
@@ -179,11 +187,11 @@ def run_synthetic_faces(
     if curve_every:
         measure = functools.partial(
             landmark_measures,
-            regression_images=regression_images,
-            regression_landmarks=regression_landmarks,
-            test_images=test_images,
-            test_landmarks=test_landmarks,
-            untrained_keypoints=untrained,
+            regression_images=splits.train_images,
+            regression_landmarks=splits.train_landmarks,
+            test_images=splits.test_images,
+            test_landmarks=splits.test_landmarks,
+            untrained_keypoints=untrained_points(model, run_dir, [splits])[0],
             seed=seed,
         )
         callbacks.append(
@@ -194,87 +202,73 @@ def run_synthetic_faces(
                 log_dir=os.path.join(run_dir, "logs", "curve"),
             )
         )
-    run = timed_train(
-        model,
-        pairs,
-        run_dir,
-        steps=steps,
-        max_minutes=minutes,
-        batch_size=batch_size,
-        verbose=verbose,
-        callbacks=callbacks,
-    )
-
-    print("[3/4] Evaluating (the paper's protocol)")
-    trained = predict_points(model, regression_images, test_images)
-    results = evaluate_landmarks(
-        trained[0],
-        regression_landmarks,
-        trained[1],
-        test_landmarks,
-        untrained[0],
-        untrained[1],
-        landmark_names=LANDMARK_NAMES,
-    )
-    table = format_results(results)
-    curve = sample_efficiency_curve(
-        trained[0], regression_landmarks, trained[1], test_landmarks, seed=seed
-    )
-    untrained_curve = sample_efficiency_curve(
-        untrained[0], regression_landmarks, untrained[1], test_landmarks, seed=seed
-    )
-    summary = {
-        **run.summary(),
+    config = {
         "image_size": image_size,
         "num_keypoints": num_keypoints,
         "batch_size": batch_size,
         "framing": framing,
         "clutter": float(clutter),
-        "errors_percent_iod": {k: float(v) for k, v in results.overall.items()},
-        "sample_efficiency": {
+        "num_train": num_train,
+        "num_regression": num_regression,
+        "num_test": num_test,
+        "seed": seed,
+        "padding": padding,
+    }
+    run = run_and_evaluate(
+        model,
+        pairs,
+        run_dir,
+        evaluations=[splits],
+        steps=steps,
+        max_minutes=minutes,
+        batch_size=batch_size,
+        callbacks=callbacks,
+        verbose=verbose,
+        config=config,
+    )
+
+    print("[3/4] Sample efficiency (the paper's protocol)")
+    trained, untrained = run.points[EVALUATION_NAME]
+    curve, untrained_curve = (
+        sample_efficiency_curve(
+            points[0],
+            splits.train_landmarks,
+            points[1],
+            splits.test_landmarks,
+            seed=seed,
+        )
+        for points in (trained, untrained)
+    )
+    add_results(
+        run,
+        sample_efficiency={
             "sizes": [int(n) for n in curve.sizes],
             "trained_mean": [float(v) for v in curve.mean],
             "trained_std": [float(v) for v in curve.std],
             "untrained_mean": [float(v) for v in untrained_curve.mean],
             "untrained_std": [float(v) for v in untrained_curve.std],
         },
-    }
-    write_results(run_dir, summary)
+    )
 
     print("[4/4] Writing pictures")
+    errors = dict(run.results[EVALUATION_NAME]["overall"])
     _write_pictures(
         model,
         run_dir,
-        test_images,
-        test_landmarks,
+        splits,
         trained,
-        regression_landmarks,
         curve,
         untrained_curve,
-        results,
+        errors[MEAN_SHAPE],
         seed,
     )
-    print(table)
     return JobResult(
-        table,
-        dict(summary["errors_percent_iod"]),
-        run.steps,
-        run.train_seconds,
-        run_dir,
+        run.tables[EVALUATION_NAME], errors, run.steps, run.train_seconds, run_dir
     )
 
 
 def _write_pictures(
-    model,
-    run_dir,
-    test_images,
-    test_landmarks,
-    trained,
-    regression_landmarks,
-    curve,
-    untrained_curve,
-    results,
-    seed,
+    model, run_dir, splits, trained, curve, untrained_curve, mean_shape, seed
 ):
     """Quadruplets, swap grid, heatmaps, regressed landmarks, sample efficiency."""
     from keras_landmarks.evaluation.regression import fit_landmark_regressor
@@ -286,16 +280,16 @@ def _write_pictures(
 
     out = os.path.join(run_dir, "results")
     test_pairs = tps_pairs(
-        tf.data.Dataset.from_tensor_slices(test_images[:8]), seed=seed + 2
+        tf.data.Dataset.from_tensor_slices(splits.test_images[:8]), seed=seed + 2
     )
     paths = model_pictures(model, first_pairs(test_pairs, 8), out)
-    regressor = fit_landmark_regressor(trained[0], regression_landmarks)
+    regressor = fit_landmark_regressor(trained[0], splits.train_landmarks)
     paths.append(
         save_png(
             regression_comparison(
-                test_images[:12],
+                splits.test_images[:12],
                 regressor.predict(trained[1][:12]),
-                test_landmarks[:12],
+                splits.test_landmarks[:12],
             ),
             os.path.join(out, "regressed_landmarks.png"),
         )
@@ -306,7 +300,7 @@ def _write_pictures(
             "trained detector": (sizes, curve.mean, curve.std),
             "untrained detector": (sizes, untrained_curve.mean, untrained_curve.std),
         },
-        baselines={"mean shape": float(results.overall["mean shape"])},
+        baselines={MEAN_SHAPE: mean_shape},
         all_label_at=sizes[-1],
     )
     paths.append(save_png(plot, os.path.join(out, "sample_efficiency.png")))

@@ -3,23 +3,17 @@
 import dataclasses
 import os
 
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
 from keras_landmarks.data.synthetic.figures import BBC_POSE_JOINTS
 from keras_landmarks.data.synthetic.figures import JOINT_NAMES
 from keras_landmarks.data.synthetic.figures import make_figure_sequences
 from keras_landmarks.evaluation.metrics import BBC_POSE_DISTANCE
-from keras_landmarks.evaluation.metrics import within_distance_curve
-from keras_landmarks.evaluation.regression import fit_landmark_regressor
-from keras_landmarks.evaluation.report import evaluate_landmarks
-from keras_landmarks.evaluation.report import format_results
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import CPU_IMAGE_SIZE
-from keras_landmarks.training.job_steps import predict_points
-from keras_landmarks.training.job_steps import seeded_cpu_model
-from keras_landmarks.training.job_steps import timed_train
-from keras_landmarks.training.job_steps import untrained_keypoints
-from keras_landmarks.training.job_steps import write_results
+from keras_landmarks.models.presets import seeded_cpu_model
+from keras_landmarks.training.run import run_and_evaluate
 
 # Our CPU-sized defaults: 200 training videos of 40 frames; the regressor is
 # fitted on frames of 50 of them and tested on 50 unseen videos.
@@ -29,6 +23,8 @@ NUM_REGRESSION_SEQUENCES = 50
 NUM_TEST_SEQUENCES = 50
 # Paper (Human3.6M, reused for videos): frame gap in [3, 30].
 MAX_GAP = 30
+# The label of the evaluation in `results.json`.
+EVALUATION_NAME = "synthetic_figures"
 
 
 @dataclasses.dataclass
@@ -37,7 +33,7 @@ class FiguresResult:
 
     table: str
     percent_within: dict
-    curve: dict
+    accuracy_vs_distance: dict
     steps: int
     run_dir: str
 
@@ -75,8 +71,9 @@ def run_synthetic_figures(
     the paper's BBC-Pose protocol: least squares without bias from the K
     keypoints to the 7 joints, % of joints within `distance` px, beside the
     mean-shape and untrained-detector baselines, plus the accuracy-vs-distance
-    curve (0..20 px). Writes `results.json` to `run_dir`. Interrupted runs
-    resume.
+    curve (0..20 px) of the trained detector. The run is `run_and_evaluate`
+    (evaluation "synthetic_figures", the job's arguments under "config" in
+    `results.json`). Interrupted runs resume.
 
     Args:
         run_dir: output folder.
@@ -114,54 +111,48 @@ def run_synthetic_figures(
             equivariance_weight=0.0,
             appearance_pooling=None,
         )
-    untrained = untrained_keypoints(model, run_dir, regression[0], test[0])
     pairs = frame_pairs_from_arrays(
         frames,
         seed=seed,
         max_gap=min(MAX_GAP, sequence_length - 1),
         num_pairs=ENDLESS,
     )
-    run = timed_train(
+    splits = LabelledSplits(
+        *regression,
+        *test,
+        metric="within_distance",
+        distance=distance,
+        landmark_names=tuple(JOINT_NAMES[i] for i in BBC_POSE_JOINTS),
+        name=EVALUATION_NAME,
+    )
+    config = {
+        "image_size": image_size,
+        "num_keypoints": num_keypoints,
+        "batch_size": batch_size,
+        "num_sequences": num_sequences,
+        "sequence_length": sequence_length,
+        "num_regression_sequences": num_regression_sequences,
+        "num_test_sequences": num_test_sequences,
+        "distance_px": float(distance),
+        "seed": seed,
+    }
+    run = run_and_evaluate(
         model,
         pairs,
         run_dir,
+        evaluations=[splits],
         steps=steps,
         max_minutes=minutes,
         batch_size=batch_size,
         preview_every=0,
         verbose=verbose,
+        config=config,
     )
-    trained = predict_points(model, regression[0], test[0])
-    results = evaluate_landmarks(
-        trained[0],
-        regression[1],
-        trained[1],
-        test[1],
-        untrained[0],
-        untrained[1],
-        metric="within_distance",
-        distance=distance,
-        landmark_names=[JOINT_NAMES[i] for i in BBC_POSE_JOINTS],
+    scores = run.results[EVALUATION_NAME]
+    return FiguresResult(
+        run.tables[EVALUATION_NAME],
+        dict(scores["overall"]),
+        scores["accuracy_vs_distance"],
+        run.steps,
+        run_dir,
     )
-    distances = list(range(21))
-    curve = {"distances_px": distances}
-    for label, (fit_points, test_points) in (
-        ("trained", trained),
-        ("untrained", untrained),
-    ):
-        predictions = fit_landmark_regressor(fit_points, regression[1]).predict(
-            test_points
-        )
-        curve[label] = [
-            float(v) for v in within_distance_curve(predictions, test[1], distances)
-        ]
-    summary = {
-        **run.summary(),
-        "percent_within": {k: float(v) for k, v in results.overall.items()},
-        "distance_px": float(distance),
-        "accuracy_vs_distance": curve,
-    }
-    write_results(run_dir, summary)
-    table = format_results(results)
-    print(table)
-    return FiguresResult(table, summary["percent_within"], curve, run.steps, run_dir)

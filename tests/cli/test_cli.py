@@ -240,6 +240,10 @@ def test_train_on_an_image_folder_then_resume(tmp_path):
     ]
     assert main(argv) == 0
     assert (run / "model.keras").exists() and (run / "pictures").is_dir()
+    # The run pipeline's results.json: no annotations, so no evaluation.
+    results = json.loads((run / "results.json").read_text())
+    assert results["steps"] == 2 and results["config"]["batch_size"] == 2
+    assert results["config"]["data"] == f"images:{folder}"
     # Label-free measures before the first step and after each.
     records = json.loads((run / "learning_curve.json").read_text())["records"]
     assert [r["step"] for r in records] == [0, 1, 2]
@@ -278,6 +282,12 @@ def test_evaluate_prints_the_protocol_and_the_label_free_measures(
     assert "trained detector" in printed and "mean shape" in printed
     assert "equivariance error" in printed and "geometry-follow" in printed
     saved = json.loads((out / "results.json").read_text())
+    overall = saved["synthetic_faces"]["overall"]
+    assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
+    # The untrained baseline is seeded (--seed): a second run gives the same.
+    assert main([*argv, "--num-test", "12", "--out", str(tmp_path / "again")]) == 0
+    again = json.loads((tmp_path / "again" / "results.json").read_text())
+    assert again["synthetic_faces"] == saved["synthetic_faces"]
     assert saved["label_free"]["equivariance_percent"] > 0
     assert len(saved["label_free"]["equivariance_per_keypoint"]) == 4
 

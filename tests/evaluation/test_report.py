@@ -4,6 +4,7 @@ import pytest
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.evaluation import evaluate_landmarks
 from keras_landmarks.evaluation import format_results
+from keras_landmarks.evaluation import size_normalized_error
 from keras_landmarks.evaluation.report import evaluate_splits
 
 
@@ -147,14 +148,20 @@ def test_evaluate_splits_size_normalized_and_curve():
     summary, _ = evaluate_splits(
         _splits("size_normalized", landmarks), exact, exact, 64
     )
-    errors = summary["error_percent_of_size"]
+    assert summary["metric"] == "mean error (% of image size)"
+    errors = summary["overall"]
     assert errors["trained detector"] == pytest.approx(0.0, abs=1e-6)
+    mean_shape = np.broadcast_to(landmarks[:60].mean(0), landmarks[60:].shape)
+    assert errors["mean shape"] == pytest.approx(
+        size_normalized_error(mean_shape, landmarks[60:], 64)
+    )
     summary, _ = evaluate_splits(
         _splits("within_distance", landmarks, 1.0), exact, exact, 64
     )
     curve = summary["accuracy_vs_distance"]
     assert curve["distances_px"] == list(range(21))
     # Recovered up to round-off: every point within 1 px and more.
-    assert curve["percent_within"][1:] == pytest.approx([100.0] * 20)
+    for label in ("trained detector", "untrained detector"):
+        assert curve["percent_within"][label][1:] == pytest.approx([100.0] * 20)
     with pytest.raises(ValueError, match="`metric` must be one of"):
         evaluate_splits(_splits("auc", landmarks), exact, exact, 64)

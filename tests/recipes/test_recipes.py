@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from keras_landmarks.data.datasets.celeba import mafl_splits
-from keras_landmarks.training.job_steps import predict_points
 from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.run import predict_points
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
 from recipes import ablation
@@ -163,8 +163,8 @@ def test_bbcpose_reports_within_6px_and_curve(tmp_path):
     bbcpose.main([f"--data_dir={data}", f"--run_dir={run}", *TINY, *PIXEL])
     results = _results(run)["bbc_pose"]
     assert results["metric"] == "points within 6 px (%)"
-    curve = results["accuracy_vs_distance"]["percent_within"]
-    assert len(curve) == 21 and np.all(np.diff(curve) >= 0)
+    for curve in results["accuracy_vs_distance"]["percent_within"].values():
+        assert len(curve) == 21 and np.all(np.diff(curve) >= 0)
 
 
 def test_human36m(tmp_path):
@@ -183,7 +183,8 @@ def test_human36m(tmp_path):
             *PIXEL,
         ]
     )
-    assert "trained detector" in _results(run)["human36m"]["error_percent_of_size"]
+    overall = _results(run)["human36m"]["overall"]
+    assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
 
 
 def test_smallnorb_one_detector_per_category(tmp_path):
@@ -248,8 +249,10 @@ def test_synthetic_faces(tmp_path):
     }
     assert all(np.isfinite(v) and v > 0 for v in result.errors.values())
     saved = json.loads((tmp_path / "results.json").read_text())
-    assert saved["framing"] == "aligned" and saved["clutter"] == 0.25
-    assert saved["errors_percent_iod"] == result.errors
+    assert saved["config"]["framing"] == "aligned"
+    assert saved["config"]["clutter"] == 0.25
+    assert saved["synthetic_faces"]["overall"] == result.errors
+    assert len(saved["sample_efficiency"]["trained_mean"]) > 0
 
 
 def test_synthetic_faces_framing(tmp_path):
@@ -277,7 +280,11 @@ def test_synthetic_figures(tmp_path):
         "untrained detector",
         "mean shape",
     }
-    assert len(result.curve["trained"]) == 21
+    curves = result.accuracy_vs_distance["percent_within"]
+    assert set(curves) == {"trained detector", "untrained detector"}
+    assert len(curves["trained detector"]) == 21
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert saved["synthetic_figures"]["overall"] == result.percent_within
 
 
 @pytest.mark.parametrize(
