@@ -134,7 +134,12 @@ def _export_from_tensorflow(model, path):
             tf.debugging.assert_equal(shape[1:], [height, width, 3], message=message),
         ]
         with tf.control_dependencies(checks):  # fail before any conv runs
-            return tf.identity(images)
+            # One NaN or inf pixel would spread through the convolutions and
+            # turn every keypoint of its image into NaN: refuse it instead.
+            return tf.debugging.assert_all_finite(
+                images,
+                f"`{name}` has NaN or inf pixels; send finite values in [0, 255]",
+            )
 
     def detect(images):
         images = checked(images, "images")

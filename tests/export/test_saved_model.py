@@ -39,6 +39,14 @@ try:
     out["bad_channels"] = "no error"
 except tf.errors.InvalidArgumentError as error:
     out["bad_channels"] = error.message
+for value in ("nan", "inf"):
+    bad = images[:2].copy()
+    bad[1, 3, 4, 0] = float(value)
+    try:
+        serve(images=tf.constant(bad))
+        out[f"non_finite_{value}"] = "no error"
+    except tf.errors.InvalidArgumentError as error:
+        out[f"non_finite_{value}"] = error.message
 assert "keras_landmarks" not in sys.modules, "the SavedModel needed project code"
 print(json.dumps(out))
 """
@@ -77,6 +85,8 @@ def test_layout_and_fresh_tensorflow_process(exported):
     assert out["reconstruction"] == [5, 32, 32, 3]
     for key in ("bad_size", "bad_channels"):
         assert "must be a float32 batch (N, 32, 32, 3)" in out[key]
+    for key in ("non_finite_nan", "non_finite_inf"):
+        assert "`images` has NaN or inf pixels" in out[key]
 
 
 def test_next_version_and_no_silent_overwrite(exported):
