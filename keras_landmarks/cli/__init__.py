@@ -277,7 +277,9 @@ def build_parser():
     )
     evaluate.add_argument("--num-test", type=_positive_int, default=500)
     evaluate.add_argument("--seed", type=int, default=100)
-    evaluate.add_argument("--out", help="folder for results.json (the scores and the label-free measures)")
+    evaluate.add_argument(
+        "--out", help="folder for results.json (the scores and the label-free measures)"
+    )
 
     detect = commands.add_parser(
         "detect",
