@@ -144,6 +144,20 @@ def run_synthetic_faces(
         raise ValueError(
             f"num_regression={num_regression} must not exceed num_train={num_train}"
         )
+    # The model first: a size it cannot take fails here, not after the faces
+    # are drawn (they use their own seeded generator, so the order changes no number).
+    if model is None:
+        given = (
+            {}
+            if equivariance_weight is None
+            else {"equivariance_weight": equivariance_weight}
+        )
+        model = seeded_cpu_model(num_keypoints, image_size, seed, **given)
+    elif tuple(model.image_size) != (image_size, image_size):
+        raise ValueError(
+            f"The model takes {model.image_size[0]}x{model.image_size[1]} images "
+            f"but image_size={image_size}: give the model's size."
+        )
     os.makedirs(run_dir, exist_ok=True)
     print(f"[1/4] Drawing synthetic faces (backend: {keras.backend.backend()})")
     train_images, train_landmarks = _faces(
@@ -160,14 +174,6 @@ def run_synthetic_faces(
         landmark_names=LANDMARK_NAMES,
         name=EVALUATION_NAME,
     )
-
-    if model is None:
-        given = (
-            {}
-            if equivariance_weight is None
-            else {"equivariance_weight": equivariance_weight}
-        )
-        model = seeded_cpu_model(num_keypoints, image_size, seed, **given)
 
     print("[2/4] Training on thin-plate-spline pairs, then the paper's evaluation")
     images = (
