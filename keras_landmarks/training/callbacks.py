@@ -38,10 +38,24 @@ class TimeBudget(keras.callbacks.Callback):
         current = 0.0 if self._start is None else time.monotonic() - self._start
         return self.previous_seconds + current
 
-    def on_train_begin(self, logs=None):
+    def _load_previous(self):
         if self.state_path and os.path.exists(self.state_path):
             with open(self.state_path) as f:
                 self.previous_seconds = float(json.load(f)["elapsed_seconds"])
+
+    def spent(self):
+        """True if earlier processes of the run used the whole budget already.
+
+        Check it before `fit`: a `fit` started on a spent budget would still
+        make one step before this callback can stop it.
+        """
+        self._load_previous()
+        return (
+            self.max_seconds is not None and self.previous_seconds >= self.max_seconds
+        )
+
+    def on_train_begin(self, logs=None):
+        self._load_previous()
         self._start = time.monotonic()
         if self.max_seconds is not None and self.previous_seconds >= self.max_seconds:
             self.model.stop_training = True

@@ -93,7 +93,8 @@ def train(
         callbacks: extra Keras callbacks.
 
     Returns:
-        The `History`, or None if the run had already made its `steps`.
+        The `History`, or None if the run had already made its `steps` or
+        used its `max_minutes`.
 
     Raises:
         ValueError: bad arguments, or a checkpoint in `run_dir/backup` that
@@ -133,15 +134,26 @@ def train(
         epochs = initial_epoch + math.ceil(remaining / steps_per_epoch)
         steps_per_epoch = min(int(steps_per_epoch), remaining)
         budget.append(StepBudget(int(steps)))
+    time_budget = TimeBudget(
+        None if max_minutes is None else 60.0 * max_minutes,
+        os.path.join(checkpoint.directory, "time_budget.json"),
+    )
+    if time_budget.spent():
+        logger.info(
+            "%s has trained its %s minutes already (step %d).",
+            run_dir,
+            max_minutes,
+            done,
+        )
+        if not os.path.exists(os.path.join(run_dir, MODEL_FILENAME)):
+            _save_model(model, run_dir)
+        return None
     all_callbacks = [
         # First: a NaN loss stops before any other callback sees the weights.
         StopOnNonFiniteLoss(),
         *budget,
         SaveCheckpoint(checkpoint),
-        TimeBudget(
-            None if max_minutes is None else 60.0 * max_minutes,
-            os.path.join(checkpoint.directory, "time_budget.json"),
-        ),
+        time_budget,
         keras.callbacks.TensorBoard(os.path.join(run_dir, "logs"), write_graph=False),
     ]
     if preview_every:

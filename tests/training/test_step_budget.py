@@ -58,3 +58,18 @@ def test_steps_are_exact_across_a_resume(tmp_path):
     np.testing.assert_array_equal(
         to_numpy(again.detector.head.kernel), to_numpy(resumed.detector.head.kernel)
     )
+
+
+def test_a_spent_time_budget_trains_no_more_steps(tmp_path):
+    pairs = tf.data.Dataset.from_tensor_slices(toy_pairs(8))
+    options = dict(batch_size=4, steps_per_epoch=2, preview_every=0, verbose=0)
+    model = _model()
+    # A budget this small ends at the first step's end; the epoch end saves it.
+    train(model, pairs, tmp_path, max_minutes=1e-6, **options)
+    trained = _step(model)
+    assert trained >= 1
+
+    again = _model()
+    assert train(again, pairs, tmp_path, max_minutes=1e-6, **options) is None
+    assert _step(again) == trained  # restored, and not one step more
+    assert (tmp_path / "model.keras").exists()
