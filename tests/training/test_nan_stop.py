@@ -84,3 +84,30 @@ def test_nan_weights_under_a_finite_loss_are_not_saved(tmp_path):
     with pytest.raises(NonFiniteLossError, match="heatmaps/kernel holds NaN or inf"):
         callback.on_epoch_end(0, {"loss": 1.0})
     assert not (tmp_path / "backup" / "training_metadata.json").exists()
+
+
+def _logged_tags(log_dir):
+    tags = set()
+    for path in log_dir.rglob("events.out.tfevents.*"):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            tags.update(value.tag for value in event.summary.value)
+    return tags
+
+
+def test_the_logs_of_the_good_steps_reach_the_disk(tmp_path):
+    pairs = toy_pairs(8)
+    pairs["target"][5, 5, 7, 0] = np.nan  # in the second batch of 4: step 2
+    with pytest.raises(NonFiniteLossError, match="stopped at step 2"):
+        train(
+            _model(),
+            tf.data.Dataset.from_tensor_slices(pairs),
+            tmp_path,
+            steps=3,
+            batch_size=4,
+            steps_per_epoch=1,
+            preview_every=0,
+            verbose=0,
+        )
+    # Epoch 1 (the good step) ended before the NaN step: its loss is logged,
+    # and the writers were closed (flushed) although `fit` stopped inside a step.
+    assert "epoch_loss" in _logged_tags(tmp_path / "logs" / "train")
