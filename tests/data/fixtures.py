@@ -45,12 +45,16 @@ def write_truncated_jpeg(path):
     return str(good)
 
 
-def write_video(path, frames, fps=25):
-    """Writes uint8 (T, H, W, 3) frames as a lossless-luma H.264 mp4."""
+def write_video(path, frames, fps=25, faststart=False):
+    """Writes uint8 (T, H, W, 3) frames as a lossless-luma H.264 mp4.
+
+    `faststart` puts the index (with the frame count) at the front.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     frames = np.asarray(frames, np.uint8)
-    with av.open(str(path), "w") as container:
+    options = {"movflags": "faststart"} if faststart else {}
+    with av.open(str(path), "w", options=options) as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.height, stream.width = frames.shape[1:3]
         stream.pix_fmt = "yuv420p"
@@ -90,19 +94,7 @@ def write_cut_video(path, frames, keep=0.0, fps=25):
     header only, 0.5 half the frames' bytes, as a copy or a download stopped
     half way leaves it.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frames = np.asarray(frames, np.uint8)
-    with av.open(str(path), "w", options={"movflags": "faststart"}) as container:
-        stream = container.add_stream("libx264", rate=fps)
-        stream.height, stream.width = frames.shape[1:3]
-        stream.pix_fmt = "yuv420p"
-        stream.options = {"crf": "0", "g": "10"}
-        for frame in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(frame, "rgb24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
+    path = Path(write_video(path, frames, fps, faststart=True))
     data = path.read_bytes()
     start = data.index(b"mdat") + 4
     path.write_bytes(data[: start + int(keep * (len(data) - start))])
