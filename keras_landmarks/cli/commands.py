@@ -11,6 +11,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_landmarks.atomic_write import replace_atomically
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.video_files import VIDEO_EXTENSIONS
 from keras_landmarks.data.files.video_files import decode_leading_frames
@@ -337,19 +338,6 @@ def output_folder(path):
     return path
 
 
-def _replace_atomically(path, write):
-    """Writes `path` through `write(file)` into a temporary file, then renames:
-    a reader (or a crash) never sees a half-written file."""
-    tmp = f"{path}.{os.getpid()}.partial"
-    try:
-        with open(tmp, "w", newline="") as f:
-            write(f)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 class _DetectionRecords:
     """The records of `detect`, rewritten atomically as they grow.
 
@@ -372,7 +360,7 @@ class _DetectionRecords:
 
         if not force and time.monotonic() - self._last_flush < self.FLUSH_SECONDS:
             return
-        _replace_atomically(
+        replace_atomically(
             self.path, self._write_json if self.fmt == "json" else self._write_csv
         )
         self._last_flush = time.monotonic()

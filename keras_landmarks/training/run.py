@@ -46,6 +46,7 @@ import time
 import keras
 import numpy as np
 
+from keras_landmarks.atomic_write import replace_atomically
 from keras_landmarks.evaluation.report import evaluate_splits
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.training.loop import train
@@ -253,14 +254,7 @@ def write_results(run_dir, results):
     reader (or a crash) never sees a half-written `results.json`.
     """
     path = os.path.join(run_dir, RESULTS_FILENAME)
-    partial = f"{path}.{os.getpid()}.partial"
-    try:
-        with open(partial, "w") as f:
-            json.dump(results, f, indent=2)
-        os.replace(partial, path)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
+    replace_atomically(path, lambda f: json.dump(results, f, indent=2))
     return path
 
 
