@@ -110,8 +110,13 @@ class ImageGenerator(keras.layers.Layer):
                     for i in range(1 if last else 2)
                 ]
             )
+        # A float32 island under a mixed policy: TensorFlow's bilinear resize
+        # computes and returns float32 whatever its input, so in a bfloat16
+        # layer its gradient meets bfloat16 ReLU gradients, which XLA refuses
+        # ("Seen floating point types of different precisions"). Resizing in
+        # float32 keeps one type on each side of the casts Keras inserts.
         self.upsample = keras.layers.UpSampling2D(
-            2, interpolation="bilinear", dtype=self.dtype_policy, name="upsample"
+            2, interpolation="bilinear", dtype="float32", name="upsample"
         )
         self.to_image = keras.layers.Conv2D(
             output_channels,
