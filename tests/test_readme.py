@@ -27,3 +27,17 @@ def test_model_fit_example_runs(tmp_path, monkeypatch):
     exec(compile(code, "README.md", "exec"), namespace)
     assert namespace["keypoints"].shape == (8, 10, 2)
     assert (tmp_path / "faces.keras").exists()
+
+
+def test_install_lines_name_extras_that_exist():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    extras = tomllib.loads((REPO / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"
+    ]
+    named = re.findall(
+        r'pip install (?:-e )?"\.\[([\w,-]+)\]"', (REPO / "README.md").read_text()
+    )
+    assert "jax-cuda12" in named, "the README lost its GPU install line"
+    missing = sorted({n for item in named for n in item.split(",")} - set(extras))
+    assert missing == [], f"README installs extras pyproject.toml lacks: {missing}"
