@@ -132,16 +132,7 @@ def heatmaps_with_distributions(
         )
         color = palette[k]
         top = figure.add_subplot(inner[0, 0])
-        top.bar(
-            xs,
-            prob_x[:, k],
-            width=cell_w * 0.9,
-            color=color,
-            edgecolor="k",
-            linewidth=0.3,
-        )
-        top.set_xlim(image_extent[0], image_extent[1])
-        top.set_ylim(0, max(float(prob_x[:, k].max()), 1e-6) * 1.05)
+        _marginal_bars(top, xs, prob_x[:, k], cell_w, color, image_extent[:2])
         top.set_title(f"keypoint {k}", fontsize=9)
 
         main = figure.add_subplot(inner[1, 0])
@@ -164,17 +155,24 @@ def heatmaps_with_distributions(
         main.set_ylim(image_extent[2], image_extent[3])
 
         side = figure.add_subplot(inner[1, 1])
-        side.barh(
-            ys,
-            prob_y[:, k],
-            height=cell_h * 0.9,
-            color=color,
-            edgecolor="k",
-            linewidth=0.3,
+        _marginal_bars(
+            side, ys, prob_y[:, k], cell_h, color, image_extent[2:], vertical=True
         )
-        side.set_ylim(image_extent[2], image_extent[3])
-        side.set_xlim(0, max(float(prob_y[:, k].max()), 1e-6) * 1.05)
         for axes in (top, main, side):
             axes.set_xticks([])
             axes.set_yticks([])
     return figure_to_array(figure)
+
+
+def _marginal_bars(axes, centres, probabilities, cell, color, extent, vertical=False):
+    """One marginal distribution as bars: along x above the map, along y beside it."""
+    top = max(float(probabilities.max()), 1e-6) * 1.05
+    style = dict(color=color, edgecolor="k", linewidth=0.3)
+    if vertical:
+        axes.barh(centres, probabilities, height=cell * 0.9, **style)
+        axes.set_ylim(*extent)
+        axes.set_xlim(0, top)
+    else:
+        axes.bar(centres, probabilities, width=cell * 0.9, **style)
+        axes.set_xlim(*extent)
+        axes.set_ylim(0, top)
