@@ -17,6 +17,18 @@ x = 0, y = 0); points are (x, y); "left" is the viewer's left, as in MAFL.
 
 import numpy as np
 
+from keras_landmarks.data.synthetic.arguments import check_int
+from keras_landmarks.data.synthetic.arguments import check_number
+from keras_landmarks.data.synthetic.arguments import check_range
+from keras_landmarks.data.synthetic.arguments import check_seed
+from keras_landmarks.data.synthetic.background import draw_background
+from keras_landmarks.data.synthetic.painting import col
+from keras_landmarks.data.synthetic.painting import colour_planes
+from keras_landmarks.data.synthetic.painting import coverage
+from keras_landmarks.data.synthetic.painting import ellipse_distance
+from keras_landmarks.data.synthetic.painting import rotate
+from keras_landmarks.data.synthetic.painting import to_uint8
+
 # MAFL / CelebA order of the 5 landmarks; "left" is the image's left.
 LANDMARK_NAMES = (
     "left_eye",
@@ -54,10 +66,6 @@ _BROW_DEPTH = 0.6
 _NOSE_DEPTH = 1.0
 _MOUTH_DEPTH = 0.75
 
-# Background clutter: shapes per image (each present with probability 0.7), the
-# first few of them striped.
-_CLUTTER_SHAPES = 5
-_STRIPED_SHAPES = 2
 
 _SKIN_LIGHT = np.array([0.97, 0.82, 0.70])
 _SKIN_DARK = np.array([0.38, 0.24, 0.16])
@@ -80,48 +88,6 @@ _IRIS_COLOURS = np.array(
         [0.45, 0.45, 0.50],  # grey
     ]
 )
-
-
-def _check_int(name, value, minimum):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-        raise ValueError(f"`{name}` must be an int. Received: {name}={value!r}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}. Received: {name}={value!r}")
-    return int(value)
-
-
-def _check_range(name, value, low, high):
-    """Checks a `(min, max)` pair with `low <= min <= max <= high`."""
-    try:
-        first, second = (float(v) for v in value)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"`{name}` must be a (min, max) pair. Received: {name}={value!r}"
-        ) from None
-    if not low <= first <= second <= high:
-        raise ValueError(
-            f"`{name}` must satisfy {low} <= min <= max <= {high}. "
-            f"Received: {name}={value!r}"
-        )
-    return first, second
-
-
-def _check_number(name, value, low, high):
-    if (
-        not isinstance(value, (int, float, np.floating, np.integer))
-        or isinstance(value, bool)
-        or not low <= value <= high
-    ):
-        raise ValueError(
-            f"`{name}` must be a number in [{low}, {high}]. Received: {name}={value!r}"
-        )
-    return float(value)
-
-
-def _check_seed(seed):
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative int. Received: seed={seed!r}")
-    return int(seed)
 
 
 def _chunk_size(size):
@@ -188,43 +154,6 @@ class _Canvas:
         ys, xs = region
         view = self.rgb[:, :, ys, xs]
         view += alpha * (colour - view)
-
-
-def _col(values):
-    """`(B,)` per-image values -> `(B, 1, 1)` float32 for broadcasting."""
-    return np.asarray(values, dtype=np.float32)[:, None, None]
-
-
-def _rgb(colours):
-    """`(B, 3)` colours -> `(3, B, 1, 1)` float32."""
-    return np.asarray(colours, dtype=np.float32).T[:, :, None, None]
-
-
-def _coverage(distance, pixels_per_unit, softness=1.0):
-    """Anti-aliased alpha from a signed distance in face units."""
-    alpha = 0.5 - distance * (pixels_per_unit / softness)
-    return np.clip(alpha, 0.0, 1.0, out=alpha)
-
-
-def _ellipse_distance(dx, dy, ax, ay):
-    """Approximate signed distance to an axis-aligned ellipse (Quilez's bound).
-
-    `k0 (k0 - 1) / k1` with `k0 = |p / r|` and `k1 = |p / r^2|`: exact on the
-    axes and accurate near the boundary, which is all anti-aliasing needs.
-    The small offsets keep the centre (0 / 0) at about `-min(ax, ay)`.
-    """
-    px = dx / ax
-    py = dy / ay
-    k0 = np.sqrt(px * px + py * py)
-    px /= ax
-    py /= ay
-    k1 = np.sqrt(px * px + py * py)
-    tiny = 1e-6
-    return (k0 - 1.0) * (k0 + tiny) / (k1 + tiny / np.minimum(ax, ay))
-
-
-def _rotate(dx, dy, cos, sin):
-    return cos * dx + sin * dy, -sin * dx + cos * dy
 
 
 class _FaceParameters:
@@ -327,68 +256,6 @@ class _FaceParameters:
         )
 
 
-def _draw_background(rng, rgb, clutter):
-    """Fills `rgb` `(3, B, H, W)` with a smooth colour field and clutter.
-
-    `clutter` in [0, 1] scales the colour field's variation and the shapes'
-    opacity; 0 gives a plain colour.
-    """
-    _, batch, height, width = rgb.shape
-    base = _muted_colours(rng, (3, batch), axis=0)
-    if clutter == 0:
-        rgb[...] = base[:, :, None, None]
-        return
-    # Low-frequency colour field: a random 4x4 grid, bilinearly upsampled.
-    grid = base[:, :, None, None] + clutter * rng.uniform(-0.25, 0.25, (3, batch, 4, 4))
-    rows = _interpolation_matrix(height, 4)
-    columns = _interpolation_matrix(width, 4)
-    rgb[...] = rows @ grid.astype(np.float32) @ columns.T
-    x = np.arange(width, dtype=np.float32)[None, None, :]
-    y = np.arange(height, dtype=np.float32)[None, :, None]
-    size = float(max(height, width))
-    for index in range(_CLUTTER_SHAPES):
-        # Rounded rectangles, from sharp boxes to stadiums, some striped.
-        centre = rng.uniform(-0.1, 1.1, (batch, 2)) * size
-        half = rng.uniform(0.05, 0.35, (batch, 2)) * size
-        rounding = rng.uniform(0.0, 1.0, batch) * half.min(axis=1)
-        angle = rng.uniform(0, np.pi, batch)
-        colour = _muted_colours(rng, (batch, 3), axis=1)
-        present = rng.uniform(0, 1, batch) < 0.7
-        dx, dy = _rotate(
-            x - _col(centre[:, 0]),
-            y - _col(centre[:, 1]),
-            _col(np.cos(angle)),
-            _col(np.sin(angle)),
-        )
-        qx = np.abs(dx) - _col(half[:, 0] - rounding)
-        qy = np.abs(dy) - _col(half[:, 1] - rounding)
-        distance = np.hypot(np.maximum(qx, 0), np.maximum(qy, 0))
-        distance += np.minimum(np.maximum(qx, qy), 0) - _col(rounding)
-        alpha = _coverage(distance, 1.0) * _col(clutter * present)
-        colour = _rgb(colour)
-        if index < _STRIPED_SHAPES:
-            period = rng.uniform(0.03, 0.1, batch) * size
-            colour = colour * (1.0 - 0.35 * (np.sin(dx * _col(2 * np.pi / period)) > 0))
-        rgb += alpha * (colour - rgb)
-
-
-def _muted_colours(rng, shape, axis):
-    """Random colours, blended towards their grey by a random amount."""
-    colours = rng.uniform(0.05, 0.95, shape)
-    grey = colours.mean(axis=axis, keepdims=True)
-    saturation = rng.uniform(0.2, 1.0, grey.shape)
-    return grey + saturation * (colours - grey)
-
-
-def _interpolation_matrix(size, knots):
-    """`(size, knots)` float32 matrix of linear interpolation weights."""
-    position = np.linspace(0.0, knots - 1.0, size)
-    index = np.arange(knots)
-    return np.maximum(0.0, 1.0 - np.abs(position[:, None] - index[None, :])).astype(
-        np.float32
-    )
-
-
 def _draw_faces(canvas, p):
     """Draws the faces of parameters `p` (one chunk) on `canvas`."""
     ppu = canvas.pixels_per_unit
@@ -400,29 +267,29 @@ def _draw_faces(canvas, p):
     region = canvas.region(0 * ones, 3.1 * ones, 2.6 * ones)
     if region is not None:
         ys, xs = region
-        d = _ellipse_distance(u[:, ys, xs], v[:, ys, xs] - 3.1, 2.2, 1.0)
-        canvas.paint(region, _coverage(d, ppu), _rgb(p.clothes))
+        d = ellipse_distance(u[:, ys, xs], v[:, ys, xs] - 3.1, 2.2, 1.0)
+        canvas.paint(region, coverage(d, ppu), colour_planes(p.clothes))
     region = canvas.region(0 * ones, 1.9 * ones, 1.0 * ones)
     if region is not None:
         ys, xs = region
-        du = np.abs(u[:, ys, xs]) - _col(0.45 * p.head_width)
+        du = np.abs(u[:, ys, xs]) - col(0.45 * p.head_width)
         dv = np.abs(v[:, ys, xs] - 1.9) - 0.7
         d = np.maximum(du, dv)
-        canvas.paint(region, _coverage(d, ppu), _rgb(p.skin * 0.8))
+        canvas.paint(region, coverage(d, ppu), colour_planes(p.skin * 0.8))
 
     # Long hair falls behind the head.
-    long_hair = _col(p.hair_style == 2)
+    long_hair = col(p.hair_style == 2)
     region = canvas.region(0 * ones, 0.7 * ones, 2.2 * ones)
     if region is not None and np.any(p.hair_style == 2):
         ys, xs = region
-        d = _ellipse_distance(
+        d = ellipse_distance(
             u[:, ys, xs],
             v[:, ys, xs] - 0.55,
-            _col(p.head_width + 0.3),
-            _col(p.head_height + 0.5),
+            col(p.head_width + 0.3),
+            col(p.head_height + 0.5),
         )
-        d = np.maximum(d, v[:, ys, xs] - _col(p.head_centre + p.head_height + 0.4))
-        canvas.paint(region, _coverage(d, ppu) * long_hair, _rgb(p.hair * 0.8))
+        d = np.maximum(d, v[:, ys, xs] - col(p.head_centre + p.head_height + 0.4))
+        canvas.paint(region, coverage(d, ppu) * long_hair, colour_planes(p.hair * 0.8))
 
     # Ears.
     for side in (-1.0, 1.0):
@@ -430,36 +297,36 @@ def _draw_faces(canvas, p):
         region = canvas.region(ear_u, 0.3 * ones, 0.35 * ones)
         if region is not None:
             ys, xs = region
-            d = _ellipse_distance(
-                u[:, ys, xs] - _col(ear_u), v[:, ys, xs] - 0.3, 0.14, 0.26
+            d = ellipse_distance(
+                u[:, ys, xs] - col(ear_u), v[:, ys, xs] - 0.3, 0.14, 0.26
             )
-            canvas.paint(region, _coverage(d, ppu), _rgb(p.skin * 0.85))
+            canvas.paint(region, coverage(d, ppu), colour_planes(p.skin * 0.85))
 
     # Head: an egg, narrower at the jaw, shaded darker towards its rim.
     head_reach = np.maximum(p.head_width, p.head_height) + 0.1
     region = canvas.region(0 * ones, p.head_centre, head_reach)
     ys, xs = region
     hu = u[:, ys, xs]
-    hv = v[:, ys, xs] - _col(p.head_centre)
-    taper = 1.0 - _col(p.jaw_taper) * np.maximum(hv, 0) / _col(p.head_height)
-    width = _col(p.head_width) * taper
-    d = _ellipse_distance(hu, hv, width, _col(p.head_height))
-    radial = (hu / width) ** 2 + (hv / _col(p.head_height)) ** 2
-    light = 1.0 + 0.12 * (_col(p.lighting[:, 0]) * hu + _col(p.lighting[:, 1]) * hv)
+    hv = v[:, ys, xs] - col(p.head_centre)
+    taper = 1.0 - col(p.jaw_taper) * np.maximum(hv, 0) / col(p.head_height)
+    width = col(p.head_width) * taper
+    d = ellipse_distance(hu, hv, width, col(p.head_height))
+    radial = (hu / width) ** 2 + (hv / col(p.head_height)) ** 2
+    light = 1.0 + 0.12 * (col(p.lighting[:, 0]) * hu + col(p.lighting[:, 1]) * hv)
     shade = (1.0 - 0.3 * np.minimum(radial, 1.0) ** 2) * light
-    canvas.paint(region, _coverage(d, ppu), _rgb(p.skin) * shade)
+    canvas.paint(region, coverage(d, ppu), colour_planes(p.skin) * shade)
 
     # Hair: a cap over the head minus a face window whose top is the (tilted)
     # hairline, down to ear level at the sides.
-    has_hair = _col(p.hair_style > 0)
-    d = _ellipse_distance(
-        hu, hv + 0.05, _col(p.head_width + 0.06), _col(p.head_height + 0.08)
+    has_hair = col(p.hair_style > 0)
+    d = ellipse_distance(
+        hu, hv + 0.05, col(p.head_width + 0.06), col(p.head_height + 0.08)
     )
-    window_v = v[:, ys, xs] - _col(p.hair_tilt) * hu - _col(p.hairline + 1.6)
-    window = _ellipse_distance(hu, window_v, _col(0.86 * p.head_width), 1.6)
+    window_v = v[:, ys, xs] - col(p.hair_tilt) * hu - col(p.hairline + 1.6)
+    window = ellipse_distance(hu, window_v, col(0.86 * p.head_width), 1.6)
     d = np.maximum(np.maximum(d, -window), v[:, ys, xs] - 0.3)
     texture = 1.0 + 0.06 * np.sin(hu * 25.0 + 4.0 * hv)
-    canvas.paint(region, _coverage(d, ppu) * has_hair, _rgb(p.hair) * texture)
+    canvas.paint(region, coverage(d, ppu) * has_hair, colour_planes(p.hair) * texture)
 
     # Eyes: dark outline, white, iris, pupil. The eye centre is the landmark.
     for side in (-1.0, 1.0):
@@ -467,25 +334,25 @@ def _draw_faces(canvas, p):
         eye_width = p.eye_width * yaw_cos
         region = canvas.region(eye_u, 0 * ones, p.eye_width + 0.05)
         ys, xs = region
-        du = u[:, ys, xs] - _col(eye_u)
+        du = u[:, ys, xs] - col(eye_u)
         dv = v[:, ys, xs]
-        outline = _ellipse_distance(
-            du, dv + 0.01, _col(eye_width + 0.03), _col(p.eye_height + 0.035)
+        outline = ellipse_distance(
+            du, dv + 0.01, col(eye_width + 0.03), col(p.eye_height + 0.035)
         )
-        canvas.paint(region, _coverage(outline, ppu), _rgb(p.skin * 0.35))
-        white = _ellipse_distance(du, dv, _col(eye_width), _col(p.eye_height))
-        white_alpha = _coverage(white, ppu)
-        canvas.paint(region, white_alpha, _rgb(np.full_like(p.skin, 0.93)))
+        canvas.paint(region, coverage(outline, ppu), colour_planes(p.skin * 0.35))
+        white = ellipse_distance(du, dv, col(eye_width), col(p.eye_height))
+        white_alpha = coverage(white, ppu)
+        canvas.paint(region, white_alpha, colour_planes(np.full_like(p.skin, 0.93)))
         iris = np.sqrt(du * du + dv * dv)
         canvas.paint(
             region,
-            np.minimum(_coverage(iris - _col(p.iris_radius), ppu), white_alpha),
-            _rgb(p.iris),
+            np.minimum(coverage(iris - col(p.iris_radius), ppu), white_alpha),
+            colour_planes(p.iris),
         )
         canvas.paint(
             region,
-            _coverage(iris - _col(0.45 * p.iris_radius), ppu),
-            _rgb(np.full_like(p.skin, 0.03)),
+            coverage(iris - col(0.45 * p.iris_radius), ppu),
+            colour_planes(np.full_like(p.skin, 0.03)),
         )
 
     # Brows, tilted by expression.
@@ -495,17 +362,15 @@ def _draw_faces(canvas, p):
         region = canvas.region(brow_u, brow_v, p.brow_width + 0.05)
         ys, xs = region
         tilt = -side * p.brow_tilt
-        du, dv = _rotate(
-            u[:, ys, xs] - _col(brow_u),
-            v[:, ys, xs] - _col(brow_v),
-            _col(np.cos(tilt)),
-            _col(np.sin(tilt)),
+        du, dv = rotate(
+            u[:, ys, xs] - col(brow_u),
+            v[:, ys, xs] - col(brow_v),
+            col(np.cos(tilt)),
+            col(np.sin(tilt)),
         )
         dv = dv + 0.6 * du * du  # arched
-        d = _ellipse_distance(
-            du, dv, _col(p.brow_width * yaw_cos), _col(p.brow_thickness)
-        )
-        canvas.paint(region, _coverage(d, ppu), _rgb(p.hair * 0.7))
+        d = ellipse_distance(du, dv, col(p.brow_width * yaw_cos), col(p.brow_thickness))
+        canvas.paint(region, coverage(d, ppu), colour_planes(p.hair * 0.7))
 
     # Nose: a soft ridge shadow, the tip, nostrils and a shadow below.
     nose_u = p.feature_u(0.0, _NOSE_DEPTH)
@@ -514,55 +379,59 @@ def _draw_faces(canvas, p):
     ys, xs = region
     nu = u[:, ys, xs]
     nv = v[:, ys, xs]
-    ridge_centre = _col(top_u) + (_col(nose_u) - _col(top_u)) * np.clip(
-        nv / _col(p.nose_length), 0, 1
+    ridge_centre = col(top_u) + (col(nose_u) - col(top_u)) * np.clip(
+        nv / col(p.nose_length), 0, 1
     )
-    ridge = _ellipse_distance(
+    ridge = ellipse_distance(
         nu - ridge_centre - 0.06,
-        nv - _col(0.55 * p.nose_length),
+        nv - col(0.55 * p.nose_length),
         0.035,
-        _col(0.4 * p.nose_length),
+        col(0.4 * p.nose_length),
     )
-    canvas.paint(region, 0.5 * _coverage(ridge, ppu, 3.0), _rgb(p.skin * 0.6))
-    du = nu - _col(nose_u)
-    dv = nv - _col(p.nose_length)
-    shadow = _ellipse_distance(du, dv - 0.1, _col(p.nose_width * 1.3), 0.05)
-    canvas.paint(region, 0.6 * _coverage(shadow, ppu, 2.0), _rgb(p.skin * 0.5))
-    tip = _ellipse_distance(du, dv, _col(p.nose_width), _col(0.65 * p.nose_width))
-    canvas.paint(region, _coverage(tip, ppu, 1.5), _rgb(np.minimum(p.skin * 1.08, 1)))
+    canvas.paint(region, 0.5 * coverage(ridge, ppu, 3.0), colour_planes(p.skin * 0.6))
+    du = nu - col(nose_u)
+    dv = nv - col(p.nose_length)
+    shadow = ellipse_distance(du, dv - 0.1, col(p.nose_width * 1.3), 0.05)
+    canvas.paint(region, 0.6 * coverage(shadow, ppu, 2.0), colour_planes(p.skin * 0.5))
+    tip = ellipse_distance(du, dv, col(p.nose_width), col(0.65 * p.nose_width))
+    canvas.paint(
+        region, coverage(tip, ppu, 1.5), colour_planes(np.minimum(p.skin * 1.08, 1))
+    )
     for side in (-1.0, 1.0):
-        nostril = _ellipse_distance(
-            du - _col(side * 0.55 * p.nose_width * yaw_cos),
+        nostril = ellipse_distance(
+            du - col(side * 0.55 * p.nose_width * yaw_cos),
             dv - 0.05,
-            _col(0.3 * p.nose_width * yaw_cos),
+            col(0.3 * p.nose_width * yaw_cos),
             0.03,
         )
-        canvas.paint(region, _coverage(nostril, ppu), _rgb(p.skin * 0.3))
+        canvas.paint(region, coverage(nostril, ppu), colour_planes(p.skin * 0.3))
 
     # Mouth: lips bent by the smile, open or closed.
     mouth_u = p.feature_u(0.0, _MOUTH_DEPTH)
     region = canvas.region(mouth_u, p.mouth_height, p.mouth_half_width + 0.25)
     ys, xs = region
-    du = (u[:, ys, xs] - _col(mouth_u)) / _col(yaw_cos)
-    dv = v[:, ys, xs] - _col(p.mouth_height) + _col(p.smile) * du * du
-    half_open = _col(p.mouth_open / 2)
+    du = (u[:, ys, xs] - col(mouth_u)) / col(yaw_cos)
+    dv = v[:, ys, xs] - col(p.mouth_height) + col(p.smile) * du * du
+    half_open = col(p.mouth_open / 2)
     lip_height = np.where(
-        dv < 0, _col(p.upper_lip) + half_open, _col(p.lower_lip) + half_open
+        dv < 0, col(p.upper_lip) + half_open, col(p.lower_lip) + half_open
     )
-    half_width = _col(p.mouth_half_width)
-    lips = _ellipse_distance(du, dv, half_width, lip_height)
-    canvas.paint(region, _coverage(lips, ppu), _rgb(p.lips))
-    gap = _ellipse_distance(du, dv, 0.9 * half_width, half_open + 0.012)
-    inside = _coverage(gap, ppu)
-    canvas.paint(region, inside, _rgb(p.lips * 0.25))
-    teeth = np.minimum(inside, _coverage(dv + half_open * 0.3, ppu)) * _col(
+    half_width = col(p.mouth_half_width)
+    lips = ellipse_distance(du, dv, half_width, lip_height)
+    canvas.paint(region, coverage(lips, ppu), colour_planes(p.lips))
+    gap = ellipse_distance(du, dv, 0.9 * half_width, half_open + 0.012)
+    inside = coverage(gap, ppu)
+    canvas.paint(region, inside, colour_planes(p.lips * 0.25))
+    teeth = np.minimum(inside, coverage(dv + half_open * 0.3, ppu)) * col(
         p.mouth_open > 0
     )
-    canvas.paint(region, teeth, _rgb(np.full_like(p.skin, 0.9)))
+    canvas.paint(region, teeth, colour_planes(np.full_like(p.skin, 0.9)))
     # Shadowed corners mark where the lips meet, the landmark.
     for side in (-1.0, 1.0):
         corner = np.hypot(du - side * half_width, dv) - 0.045
-        canvas.paint(region, 0.8 * _coverage(corner, ppu, 1.5), _rgb(p.lips * 0.35))
+        canvas.paint(
+            region, 0.8 * coverage(corner, ppu, 1.5), colour_planes(p.lips * 0.35)
+        )
 
 
 def make_faces(
@@ -629,24 +498,24 @@ def make_faces(
     >>> bool(np.all(landmarks[:, 0, 0] < landmarks[:, 1, 0]))
     True
     """
-    num_images = _check_int("num_images", num_images, 1)
-    size = _check_int("size", size, 16)
-    seed = _check_seed(seed)
+    num_images = check_int("num_images", num_images, 1)
+    size = check_int("size", size, 16)
+    seed = check_seed(seed)
     framing = dict(
-        inter_ocular_range=_check_range(
+        inter_ocular_range=check_range(
             "inter_ocular_range", inter_ocular_range, 0.01, 0.6
         ),
-        max_rotation=_check_number("max_rotation", max_rotation, 0.0, 180.0),
-        max_shift=_check_number("max_shift", max_shift, 0.0, 0.5),
-        eye_height=_check_number("eye_height", eye_height, 0.0, 1.0),
+        max_rotation=check_number("max_rotation", max_rotation, 0.0, 180.0),
+        max_shift=check_number("max_shift", max_shift, 0.0, 0.5),
+        eye_height=check_number("eye_height", eye_height, 0.0, 1.0),
     )
-    max_yaw = _check_number("max_yaw", max_yaw, 0.0, 45.0)
-    noise = _check_number("noise", noise, 0.0, 1.0)
+    max_yaw = check_number("max_yaw", max_yaw, 0.0, 45.0)
+    noise = check_number("noise", noise, 0.0, 1.0)
     if not isinstance(lighting, bool):
         raise ValueError(f"`lighting` must be a bool. Received: lighting={lighting!r}")
     if isinstance(clutter, bool):
         clutter = float(clutter)
-    clutter = _check_number("clutter", clutter, 0.0, 1.0)
+    clutter = check_number("clutter", clutter, 0.0, 1.0)
 
     rng = np.random.default_rng(seed)
     params = _FaceParameters(rng, num_images, size, framing, max_yaw)
@@ -658,7 +527,7 @@ def make_faces(
         stop = min(start + chunk, num_images)
         p = params.rows(start, stop)
         rgb = np.empty((3, stop - start, size, size), dtype=np.float32)
-        _draw_background(rng, rgb, clutter)
+        draw_background(rng, rgb, clutter)
         canvas = _Canvas(rgb, p.origin, p.scale, p.angle)
         _draw_faces(canvas, p)
         if lighting:
@@ -667,7 +536,7 @@ def make_faces(
             rgb += rng.uniform(
                 -np.sqrt(3) * noise, np.sqrt(3) * noise, rgb.shape
             ).astype(np.float32)
-        images[start:stop] = _to_uint8(rgb)
+        images[start:stop] = to_uint8(rgb)
         for k in range(5):
             x, y = canvas.to_pixels(
                 landmarks_face[start:stop, k, 0], landmarks_face[start:stop, k, 1]
@@ -686,16 +555,6 @@ def _apply_lighting(rng, rgb):
     strength = rng.uniform(0.0, 0.5, batch)
     x = np.linspace(-0.5, 0.5, width, dtype=np.float32)[None, None, :]
     y = np.linspace(-0.5, 0.5, height, dtype=np.float32)[None, :, None]
-    field = (
-        1.0 + _col(strength * np.cos(angle)) * x + _col(strength * np.sin(angle)) * y
-    )
+    field = 1.0 + col(strength * np.cos(angle)) * x + col(strength * np.sin(angle)) * y
     rgb *= field
-    rgb *= _rgb(gain[:, None] * cast)
-
-
-def _to_uint8(rgb):
-    """`(3, B, H, W)` float in [0, 1] -> `(B, H, W, 3)` uint8."""
-    np.clip(rgb, 0.0, 1.0, out=rgb)
-    rgb *= 255.0
-    rgb += 0.5
-    return rgb.astype(np.uint8).transpose(1, 2, 3, 0)
+    rgb *= colour_planes(gain[:, None] * cast)

@@ -17,14 +17,14 @@ The drawing helpers are shared with `faces.py`.
 
 import numpy as np
 
-from keras_landmarks.data.synthetic.faces import _check_int
-from keras_landmarks.data.synthetic.faces import _check_number
-from keras_landmarks.data.synthetic.faces import _check_seed
-from keras_landmarks.data.synthetic.faces import _col
-from keras_landmarks.data.synthetic.faces import _coverage
-from keras_landmarks.data.synthetic.faces import _draw_background
-from keras_landmarks.data.synthetic.faces import _rgb
-from keras_landmarks.data.synthetic.faces import _to_uint8
+from keras_landmarks.data.synthetic.arguments import check_int
+from keras_landmarks.data.synthetic.arguments import check_number
+from keras_landmarks.data.synthetic.arguments import check_seed
+from keras_landmarks.data.synthetic.background import draw_background
+from keras_landmarks.data.synthetic.painting import col
+from keras_landmarks.data.synthetic.painting import colour_planes
+from keras_landmarks.data.synthetic.painting import coverage
+from keras_landmarks.data.synthetic.painting import to_uint8
 
 # The 7 BBC-Pose joints in its order (Charles et al. 2013), then the lower body.
 # "right" is the figure's right, which is on the image's left.
@@ -207,15 +207,15 @@ def _capsule(x, y, start, end, radius_start, radius_end):
     `start`, `end`: `(B, 2)` pixel points; radii `(B,)`. Returns `(distance,
     h)`, `h` in [0, 1] from start to end (used for textures).
     """
-    ax, ay = _col(start[:, 0]), _col(start[:, 1])
-    bx = _col(end[:, 0] - start[:, 0])
-    by = _col(end[:, 1] - start[:, 1])
+    ax, ay = col(start[:, 0]), col(start[:, 1])
+    bx = col(end[:, 0] - start[:, 0])
+    by = col(end[:, 1] - start[:, 1])
     px, py = x - ax, y - ay
     h = (px * bx + py * by) / np.maximum(bx * bx + by * by, 1e-6)
     np.clip(h, 0.0, 1.0, out=h)
     px = px - bx * h
     py = py - by * h
-    radius = _col(radius_start) + _col(radius_end - radius_start) * h
+    radius = col(radius_start) + col(radius_end - radius_start) * h
     return np.sqrt(px * px + py * py) - radius, h
 
 
@@ -254,7 +254,7 @@ class _Frames:
     def paint(self, window, distance, colour):
         ys, xs = window
         view = self.rgb[:, :, ys, xs]
-        view += _coverage(distance, 1.0) * (colour - view)
+        view += coverage(distance, 1.0) * (colour - view)
 
     def capsule(self, start, end, radius_start, radius_end, colour, stripes=None):
         """Paints a tapered capsule, optionally striped across its length."""
@@ -266,8 +266,8 @@ class _Frames:
         if stripes is not None:
             period, pattern_colour, on = stripes
             length = np.hypot(*(end - start).T)
-            band = np.sin(h * _col(2 * np.pi * length / period)) > 0
-            colour = colour + (pattern_colour - colour) * (band * _col(on))
+            band = np.sin(h * col(2 * np.pi * length / period)) > 0
+            colour = colour + (pattern_colour - colour) * (band * col(on))
         self.paint(window, distance, colour)
 
     def disc(self, centre, radius, colour):
@@ -275,19 +275,23 @@ class _Frames:
         if window is None:
             return
         x, y = self.grid(window)
-        distance = np.hypot(x - _col(centre[:, 0]), y - _col(centre[:, 1]))
-        self.paint(window, distance - _col(radius), colour)
+        distance = np.hypot(x - col(centre[:, 0]), y - col(centre[:, 1]))
+        self.paint(window, distance - col(radius), colour)
 
 
 def _draw_figures(frames, p, joints, neck):
     """Draws one chunk of frames; all arrays flattened over (sequence, frame)."""
     scale = p.scale
     limb = p.limb_radius * scale
-    shirt, trousers, skin = _rgb(p.shirt), _rgb(p.trousers), _rgb(p.skin)
+    shirt, trousers, skin = (
+        colour_planes(p.shirt),
+        colour_planes(p.trousers),
+        colour_planes(p.skin),
+    )
     # Sleeves are striped across for the "stripes" and "checks" patterns.
     sleeve_stripes = (
         scale * p.pattern_period,
-        _rgb(p.shirt_pattern),
+        colour_planes(p.shirt_pattern),
         (p.pattern > 0).astype(np.float32),
     )
 
@@ -300,7 +304,7 @@ def _draw_figures(frames, p, joints, neck):
             joints[:, knee], joints[:, ankle], 1.25 * limb, limb, trousers * 0.85
         )
         toe = joints[:, ankle] + np.stack([0 * scale, 0.12 * scale], 1)
-        frames.capsule(joints[:, ankle], toe, limb, 1.1 * limb, _rgb(p.shoes))
+        frames.capsule(joints[:, ankle], toe, limb, 1.1 * limb, colour_planes(p.shoes))
 
     # Neck, head, hair on the crown and two eyes so the head has a front.
     head = joints[:, _HEAD]
@@ -311,16 +315,18 @@ def _draw_figures(frames, p, joints, neck):
     if window is not None:
         x, y = frames.grid(window)
         up = (head - neck) / np.maximum(np.hypot(*(head - neck).T), 1e-6)[:, None]
-        dx, dy = x - _col(head[:, 0]), y - _col(head[:, 1])
-        along = dx * _col(up[:, 0]) + dy * _col(up[:, 1])
-        crown = np.hypot(dx, dy) - _col(1.08 * head_radius)
+        dx, dy = x - col(head[:, 0]), y - col(head[:, 1])
+        along = dx * col(up[:, 0]) + dy * col(up[:, 1])
+        crown = np.hypot(dx, dy) - col(1.08 * head_radius)
         frames.paint(
-            window, np.maximum(crown, _col(0.1 * head_radius) - along), _rgb(p.hair)
+            window,
+            np.maximum(crown, col(0.1 * head_radius) - along),
+            colour_planes(p.hair),
         )
         across = np.stack([-up[:, 1], up[:, 0]], 1)
         for side in (-1.0, 1.0):
             eye = head + (side * 0.38 * across - 0.05 * up) * head_radius[:, None]
-            frames.disc(eye, 0.13 * head_radius, _rgb(p.skin * 0.2))
+            frames.disc(eye, 0.13 * head_radius, colour_planes(p.skin * 0.2))
 
     # Torso: a tapered capsule from the shoulders' to the hips' midpoint, with
     # the shirt pattern in torso coordinates.
@@ -334,14 +340,16 @@ def _draw_figures(frames, p, joints, neck):
         torso, h = _capsule(x, y, top, bottom, half_top, half_bottom)
         axis = bottom - top
         axis_length = np.maximum(np.hypot(*axis.T), 1e-6)
-        across = (x - _col(top[:, 0])) * _col(-axis[:, 1] / axis_length) + (
-            y - _col(top[:, 1])
-        ) * _col(axis[:, 0] / axis_length)
-        period = _col(p.pattern_period * scale)
-        stripes = np.sin(h * _col(2 * np.pi * axis_length) / period) > 0
+        across = (x - col(top[:, 0])) * col(-axis[:, 1] / axis_length) + (
+            y - col(top[:, 1])
+        ) * col(axis[:, 0] / axis_length)
+        period = col(p.pattern_period * scale)
+        stripes = np.sin(h * col(2 * np.pi * axis_length) / period) > 0
         checks = stripes ^ (np.sin(across * (2 * np.pi) / period) > 0)
-        pattern = np.where(_col(p.pattern == 2), checks, stripes) * _col(p.pattern > 0)
-        frames.paint(window, torso, shirt + (_rgb(p.shirt_pattern) - shirt) * pattern)
+        pattern = np.where(col(p.pattern == 2), checks, stripes) * col(p.pattern > 0)
+        frames.paint(
+            window, torso, shirt + (colour_planes(p.shirt_pattern) - shirt) * pattern
+        )
 
     # Arms in front of the torso, then hands.
     for shoulder, elbow, wrist in (
@@ -420,13 +428,13 @@ def make_figure_sequences(
     >>> joints[..., BBC_POSE_JOINTS, :].shape
     (2, 8, 7, 2)
     """
-    num_sequences = _check_int("num_sequences", num_sequences, 1)
-    length = _check_int("length", length, 1)
-    size = _check_int("size", size, 16)
-    seed = _check_seed(seed)
-    figure_height = _check_number("figure_height", figure_height, 0.1, 1.5)
-    max_drift = _check_number("max_drift", max_drift, 0.0, 1.0)
-    noise = _check_number("noise", noise, 0.0, 1.0)
+    num_sequences = check_int("num_sequences", num_sequences, 1)
+    length = check_int("length", length, 1)
+    size = check_int("size", size, 16)
+    seed = check_seed(seed)
+    figure_height = check_number("figure_height", figure_height, 0.1, 1.5)
+    max_drift = check_number("max_drift", max_drift, 0.0, 1.0)
+    noise = check_number("noise", noise, 0.0, 1.0)
     if not isinstance(clutter, bool):
         raise ValueError(f"`clutter` must be a bool. Received: clutter={clutter!r}")
 
@@ -440,7 +448,7 @@ def make_figure_sequences(
     for start in range(0, num_sequences, sequences_per_chunk):
         stop = min(start + sequences_per_chunk, num_sequences)
         background = np.empty((3, stop - start, size, size), dtype=np.float32)
-        _draw_background(rng, background, clutter)
+        draw_background(rng, background, clutter)
         rgb = np.repeat(background, length, axis=1)
         _draw_figures(
             _Frames(rgb),
@@ -451,5 +459,5 @@ def make_figure_sequences(
         if noise > 0:
             bound = np.sqrt(3) * noise
             rgb += rng.uniform(-bound, bound, rgb.shape).astype(np.float32)
-        frames[start:stop] = _to_uint8(rgb).reshape(stop - start, length, size, size, 3)
+        frames[start:stop] = to_uint8(rgb).reshape(stop - start, length, size, size, 3)
     return frames, joints.astype(np.float32), JOINT_NAMES
