@@ -70,9 +70,17 @@ def test_celeba(tmp_path, celeba_dir):
         [f"--data_dir={celeba_dir}", f"--run_dir={run}", *TINY, *PIXEL]
     )
     assert (run / "model.keras").is_file()
-    overall = _results(run)["mafl"]["overall"]
+    results = _results(run)
+    overall = results["mafl"]["overall"]
     assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
     assert result.results["steps"] == 2
+    # The sample-efficiency curve on the fixture's 2 MAFL training faces: n = 1
+    # (10 draws) and all; the fit on all of them is the reported error.
+    curve = results["sample_efficiency"]
+    assert curve["sizes"] == [1, 2] and curve["skipped"] == [5, 10, 100, 500, 1000]
+    assert curve["trained_mean"][-1] == pytest.approx(overall["trained detector"])
+    assert curve["untrained_mean"][-1] == pytest.approx(overall["untrained detector"])
+    assert curve["trained_std"][-1] == 0
 
 
 def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):
