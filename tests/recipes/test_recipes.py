@@ -9,6 +9,8 @@ from PIL import Image
 
 from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.recipe_model import finetune_model
+from keras_landmarks.training.recipe_model import optimizer_steps
 from keras_landmarks.training.run import predict_points
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
@@ -126,7 +128,21 @@ def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir, fake_cpu):
     assert result.model.dtype_policy.name == "float32"
     results = _results(run)
     assert results["aflw"]["metric"] == "inter-ocular error (%)"
-    assert results["steps"] == 2  # a fresh optimizer for fine-tuning
+    # The CelebA run's optimizer carries on: its 2 steps, then 2 fine-tuning ones.
+    assert results["steps"] == 4
+    saved = keras.saving.load_model(tmp_path / "c" / "model.keras")
+    assert int(keras.ops.convert_to_numpy(saved.optimizer.iterations)) == 2
+    # Fig. 7: the swap grid of the (2) AFLW test faces.
+    assert np.load(run / "swap_grid.npy").shape == (2, 2, 32, 32, 3)
+    fresh = finetune_model(tmp_path / "c" / "model.keras", 32, architecture="cpu")
+    assert optimizer_steps(fresh) == 0
+    with pytest.raises(RecipeError, match="--learning_rate=0.01 applies"):
+        finetune_model(
+            tmp_path / "c" / "model.keras",
+            32,
+            learning_rate=0.01,
+            restore_optimizer=True,
+        )
     with pytest.raises(RecipeError, match="saved under float32"):
         aflw.main(
             [
