@@ -32,6 +32,7 @@ from tests.data.datasets.test_human36m import _human36m
 from tests.data.datasets.test_smallnorb import _smallnorb
 from tests.data.datasets.test_svhn import _svhn
 from tests.data.datasets.test_voxceleb import _voxceleb
+from tests.data.fixtures import counter_frames
 from tests.data.fixtures import write_image
 from tests.helpers import TINY_ARCHITECTURE
 
@@ -168,17 +169,18 @@ def test_recipe_auto_precision_follows_the_cpu(tmp_path, celeba_dir, fake_cpu):
 
 def test_voxceleb_evaluates_on_mafl(tmp_path, celeba_dir):
     data = _folder(tmp_path, "vox", _voxceleb)
+    for t, frame in enumerate(counter_frames(8)):
+        write_image(data / "Bono" / "1.6" / "v1" / f"{t:07d}.png", frame)
+    listing = tmp_path / "in_test_sets.txt"
+    listing.write_text("A.J._Buckley\nNot_In_VoxCeleb\n")
     run = tmp_path / "run"
-    voxceleb.main(
-        [
-            f"--data_dir={data}",
-            f"--mafl_dir={celeba_dir}",
-            f"--run_dir={run}",
-            *TINY,
-            *PIXEL,
-        ]
-    )
-    assert "mafl" in _results(run)
+    args = [f"--data_dir={data}", f"--mafl_dir={celeba_dir}", *TINY, *PIXEL]
+    voxceleb.main([*args, f"--run_dir={run}", f"--exclude_identities={listing}"])
+    results = _results(run)
+    assert "mafl" in results
+    assert results["excluded_identities"] == ["A.J._Buckley"]
+    with pytest.raises(RecipeError, match="--exclude_identities: .*missing.txt"):
+        voxceleb.main([*args, f"--exclude_identities={tmp_path / 'missing.txt'}"])
 
 
 def test_bbcpose_reports_within_6px_and_curve(tmp_path):
@@ -209,6 +211,9 @@ def test_human36m(tmp_path):
     )
     overall = _results(run)["human36m"]["overall"]
     assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
+    # Fig. 7: the swap grid of the 2 S11 test frames.
+    assert np.load(run / "swap_grid.npy").shape == (2, 2, 32, 32, 3)
+    assert (run / "swap_grid.png").is_file()
 
 
 def test_smallnorb_one_detector_per_category(tmp_path):
