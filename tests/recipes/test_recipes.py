@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
+from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
 from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_model import finetune_model
@@ -187,9 +189,13 @@ def test_bbcpose_reports_within_6px_and_curve(tmp_path):
     data = _folder(tmp_path, "bbc", _bbc_pose)
     run = tmp_path / "run"
     bbcpose.main([f"--data_dir={data}", f"--run_dir={run}", *TINY, *PIXEL])
-    results = _results(run)["bbc_pose"]
-    assert results["metric"] == "points within 6 px (%)"
-    for curve in results["accuracy_vs_distance"]["percent_within"].values():
+    results = _results(run)
+    # 6 px of the original frames, in the 32-px signer crop's pixels.
+    side = signer_crop_side(read_bbc_pose_annotations(data))
+    assert results["distance_in_model_px"] == pytest.approx(6 * 31 / side)
+    bbc = results["bbc_pose"]
+    assert bbc["metric"] == f"points within {6 * 31 / side:g} px (%)"
+    for curve in bbc["accuracy_vs_distance"]["percent_within"].values():
         assert len(curve) == 21 and np.all(np.diff(curve) >= 0)
 
 
