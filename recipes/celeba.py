@@ -20,7 +20,7 @@ linear regressor (no bias) from the K keypoints to the 5 annotated points is
 fitted on MAFL train minus its last 10 % (17,100 of 19,000 images, the rest
 kept for validation, `--validation_fraction`) and tested on the 1,000 MAFL test
 images; error in % of the inter-ocular distance. The sample-efficiency curve
-(paper Fig. 5: the regressor fitted on n = 1, 5, 10, 100, 500, 1000 random
+(the paper's sample-efficiency plot: the regressor fitted on n = 1, 5, 10, 100, 500, 1000 random
 images and all of them, 10 draws each) goes to `results.json` under
 "sample_efficiency".
 
