@@ -14,6 +14,9 @@ on S1, S5, S6, S7, S8, S9, test on S11 (paper split), loose crops around the
 fitted on `--num_regression` training frames and tested on `--num_test` S11
 frames; the error is the mean joint distance in % of the image size.
 Backgrounds are left in (the paper's setting; known to make this harder).
+The paper's Fig. 7 appearance/geometry swaps of `--grid_size` S11 test frames
+are written to `swap_grid.png` / `swap_grid.npy` (row i: appearance of frame i;
+column j: pose of frame j).
 
 Paper: the Human3.6M comparison is reported in the paper (Human3.6M table);
 we do not quote the number here (not re-checked).
@@ -31,6 +34,7 @@ from keras_landmarks.training.recipe_arguments import data_errors
 from keras_landmarks.training.recipe_arguments import parse_overrides
 from keras_landmarks.training.recipe_arguments import require_folder
 from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.visualization.swap_grid import write_swap_grid
 
 EXPECTED = (
     "the Human3.6M archives unpacked: <subject>/Videos/<Action>.<camera>.mp4 and "
@@ -58,6 +62,7 @@ class Config:
     learning_rate: float = 1e-3  # reference code
     num_regression: int = 5000  # training frames for the regressor (our choice)
     num_test: int = 2000  # S11 frames tested (our choice)
+    grid_size: int = 8  # S11 test frames per side of the swap grid (Fig. 7)
     run_eagerly: bool = False  # True: an uncompiled train step (debugging, tests)
     precision: str = "auto"  # "auto" (by hardware), "float32", "mixed_bfloat16"
     seed: int = 0  # data order and initialisation
@@ -109,7 +114,11 @@ def main(argv=None):
     joints = LabelledSplits(
         *regression, *test, metric="size_normalized", name="human36m"
     )
-    return run_recipe_from(config, pairs, [joints])
+    result = run_recipe_from(config, pairs, [joints])
+    write_swap_grid(
+        result.model, joints.test_images[: config.grid_size], result.run_dir
+    )
+    return result
 
 
 if __name__ == "__main__":

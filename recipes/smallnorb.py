@@ -12,9 +12,13 @@ Data: the official SmallNORB files (`smallnorb-5x46789x9x18x6x2x96x96-
 training-{dat,cat,info}.mat`, and the `testing` ones), unpacked. Pairs are two
 neighbouring viewpoints (elevation or azimuth step) of one object.
 
-Evaluation: qualitative in the paper (figures of the most stable landmarks).
-Here every keypoint's mean displacement between neighbouring test viewpoints
-is measured; `results.json` ("stability") lists the keypoints from most to
+Protocol: the 96-px images are resized to 128 px so that the reference
+networks (8x downsampling) give the paper's 16 x 16 maps (at 96 px they would
+be 12 x 12). Evaluation: qualitative in the paper (figures of the most stable
+landmarks). Here every keypoint's mean displacement between neighbouring test
+viewpoints is measured; keypoints stuck at one image position whatever the
+object and view (`keypoint_stability.MIN_SPREAD_PX`) rank last, since they
+mark no part; `results.json` ("stability") lists the keypoints from most to
 least stable, and `<run_dir>/<category>/most_stable_keypoints.png` shows one
 test object over neighbouring azimuths with only the most stable keypoints
 drawn, each in its own colour.
@@ -47,7 +51,7 @@ class Config:
     run_dir: str = "runs/smallnorb"  # one sub-folder per category
     categories: tuple[str, ...] = CATEGORIES  # paper: one detector per category
     num_keypoints: int = 20  # paper: K = 20
-    image_size: int = 96  # SmallNORB's native size
+    image_size: int = 128  # 96-px images upsampled: the paper's 16x16 maps
     architecture: str = "paper"  # "paper", "cpu" or widths (presets.ARCHITECTURES)
     loss: str = "perceptual"  # paper Table 2 options
     loss_network: str = "vgg19"  # paper text: ImageNet VGG-19

@@ -11,9 +11,18 @@ steps of batch 50, 2-3 days on a 2017 GPU).
 Data: `--data_dir` is the VoxCeleb1 `unzippedFaces` folder,
 `<identity>/1.6/<video>/<frame>.jpg` (identities starting with "E" are held
 out). Pairs are two frames of one face track 3-30 frames apart, flipped and
-swapped at random. The landmarks are evaluated on MAFL (`--mafl_dir`, the
-CelebA root) and/or AFLW (`--aflw_dir`): regressor fitted on their train
-split, inter-ocular error on their test split.
+swapped at random. `--exclude_identities` is a text file of the VoxCeleb
+identity names (one a line) that also appear in the MAFL/AFLW test sets.
+
+Protocol (paper section 4.1): train on VoxCeleb1 frame pairs minus the
+identities of `--exclude_identities` (the paper drops those appearing in the
+MAFL/AFLW test sets, so the evaluation faces are unseen people; the ones found
+and left out are listed in `results.json` under "excluded_identities"; give
+the file for the paper's setting, without it nothing is excluded and the
+recipe says so). The landmarks are evaluated on MAFL (`--mafl_dir`, the
+CelebA root; regressor on MAFL train minus its last 10 %, as recipes/celeba.py)
+and/or AFLW (`--aflw_dir`): regressor fitted on their train split,
+inter-ocular error on their test split.
 
 Paper: the VoxCeleb-trained model's MAFL and AFLW errors are reported in the
 paper (faces results, Table 1); we do not quote them here (not re-checked).
@@ -25,6 +34,8 @@ from keras_landmarks.data.datasets.aflw import AFLW_LAYOUT
 from keras_landmarks.data.datasets.aflw import aflw_splits
 from keras_landmarks.data.datasets.celeba import CELEBA_LAYOUT
 from keras_landmarks.data.datasets.celeba import mafl_splits
+from keras_landmarks.data.datasets.voxceleb import read_identity_list
+from keras_landmarks.data.datasets.voxceleb import voxceleb_identities
 from keras_landmarks.data.datasets.voxceleb import voxceleb_pairs
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
@@ -35,6 +46,7 @@ from keras_landmarks.training.recipe_arguments import data_folder
 from keras_landmarks.training.recipe_arguments import parse_overrides
 from keras_landmarks.training.recipe_arguments import require_folder
 from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.training.run import add_results
 
 EXPECTED = (
     "the VoxCeleb1 unzippedFaces folder: <identity>/1.6/<video id>/<frame>.jpg "
@@ -47,6 +59,7 @@ class Config:
     data_dir: str = ""  # VoxCeleb1 unzippedFaces (see EXPECTED)
     mafl_dir: str = ""  # CelebA root for the MAFL evaluation ("" = skip)
     aflw_dir: str = ""  # AFLW root for the AFLW evaluation ("" = skip)
+    exclude_identities: str = ""  # file: identities in MAFL/AFLW test (paper)
     run_dir: str = "runs/voxceleb"  # checkpoints, logs, model.keras, results.json
     num_keypoints: int = 30  # paper: K = 30 for VoxCeleb
     image_size: int = 128  # paper: 128 x 128 faces
@@ -72,11 +85,20 @@ def main(argv=None):
     require_folder(config.data_dir, "data_dir", EXPECTED)
     if not config.mafl_dir and not config.aflw_dir:
         raise RecipeError("Give --mafl_dir and/or --aflw_dir to evaluate on.")
+    excluded = frozenset()
+    if config.exclude_identities:
+        try:
+            excluded = read_identity_list(config.exclude_identities)
+        except ValueError as error:
+            raise RecipeError(f"--exclude_identities: {error}") from error
+    else:
+        print("No --exclude_identities: identities of the MAFL/AFLW test sets stay.")
     with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = voxceleb_pairs(
             config.data_dir,
             "train",
             config.image_size,
+            excluded_identities=excluded,
             seed=config.seed,
             min_gap=config.min_gap,
             max_gap=config.max_gap,
@@ -104,7 +126,10 @@ def main(argv=None):
                     config.num_test,
                 )
             )
-    return run_recipe_from(config, pairs, evaluations)
+    result = run_recipe_from(config, pairs, evaluations)
+    left_out = excluded & voxceleb_identities(config.data_dir)
+    add_results(result, excluded_identities=sorted(left_out))
+    return result
 
 
 if __name__ == "__main__":

@@ -50,14 +50,14 @@ def he_weights(model, seed=0):
     return weights
 
 
-def float32_and_mixed(policy):
+def float32_and_mixed(policy, **kwargs):
     """Two tiny models with the same (He) weights: float32 and under `policy`."""
     keras.config.set_dtype_policy("float32")
-    reference = tiny_model()
+    reference = tiny_model(**kwargs)
     weights = he_weights(reference)
     reference.set_weights(weights)
     keras.config.set_dtype_policy(policy)
-    mixed = tiny_model()
+    mixed = tiny_model(**kwargs)
     keras.config.set_dtype_policy("float32")
     mixed.set_weights(weights)
     return reference, mixed
@@ -247,12 +247,18 @@ def test_mixed_bfloat16_fit_tracks_float32():
 @pytest.mark.skipif(
     keras.backend.backend() == "torch", reason="XLA compiles on TensorFlow and JAX"
 )
-def test_mixed_bfloat16_fit_compiles_with_xla():
-    # TensorFlow + XLA refused this step before the generator's upsampling
+@pytest.mark.slow
+@pytest.mark.parametrize("interpolation", ["bilinear", "tf1_bilinear"])
+def test_mixed_bfloat16_fit_compiles_with_xla(interpolation):
+    # TensorFlow + XLA refused this step before Keras' bilinear upsampling
     # became a float32 island ("Seen floating point types of different
-    # precisions" in the ReLU gradient after the bilinear resize).
-    reference, mixed = float32_and_mixed("mixed_bfloat16")
-    assert mixed.generator.upsample.compute_dtype == "float32"
+    # precisions" in the ReLU gradient after the resize). The paper preset's
+    # TF1 upsampling is plain ops and stays in the mixed policy.
+    reference, mixed = float32_and_mixed(
+        "mixed_bfloat16", generator_interpolation=interpolation
+    )
+    expected = "float32" if interpolation == "bilinear" else "bfloat16"
+    assert mixed.generator.upsample.compute_dtype == expected
     data = toy_pairs(8)
     histories = []
     for model in (reference, mixed):

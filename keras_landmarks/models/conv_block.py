@@ -10,8 +10,16 @@ KERNEL_INIT_STD = 0.01
 # "reference" names the reference code's initializer above; any Keras initializer
 # name ("he_normal", "glorot_uniform", ...) replaces it, for ablations.
 KERNEL_INITIALIZER = "reference"
-# Reference code: L2 weight decay 1e-5 on conv kernels only.
+# Reference code: L2 weight decay 1e-5 on conv kernels only. The models'
+# default, in Keras' convention: `L2(λ)` adds λΣw².
 WEIGHT_DECAY = 1e-5
+# The reference's `tf.contrib.layers.l2_regularizer(λ)` adds λΣw²/2 (TF1's
+# `tf.nn.l2_loss` halves), so the same λ in Keras' `L2(λ)` doubles its decay.
+TF1_L2_FACTOR = 0.5
+# The reference's decay in Keras' convention: `L2(REFERENCE_WEIGHT_DECAY)` adds
+# 1e-5 * Σw²/2, what `l2_regularizer(1e-5)` adds. The paper preset's; the CPU
+# preset keeps `WEIGHT_DECAY`, with which its numbers were measured.
+REFERENCE_WEIGHT_DECAY = WEIGHT_DECAY * TF1_L2_FACTOR
 # Reference code: batch norm momentum 0.99, epsilon 1e-3 (also Keras' defaults).
 BATCH_NORM_MOMENTUM = 0.99
 BATCH_NORM_EPSILON = 1e-3
@@ -88,7 +96,9 @@ class ConvBlock(keras.layers.Layer):
         filters: int, output channels.
         kernel_size: int, default 3.
         strides: int, default 1.
-        weight_decay: float, default 1e-5. L2 factor on the kernel.
+        weight_decay: float, default 1e-5. Keras' `L2` factor on the kernel
+            (adds `weight_decay * sum(kernel**2)`; the reference's TF1
+            convention, without the 1/2, is `REFERENCE_WEIGHT_DECAY`).
         kernel_initializer: str, default `"reference"`: truncated normal with
             std 0.01, the reference code's. Or any Keras initializer name, e.g.
             `"he_normal"` or `"glorot_uniform"`.

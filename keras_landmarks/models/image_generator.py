@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_landmarks.integers import is_integer
+from keras_landmarks.layers.legacy_bilinear_upsampling import LegacyBilinearUpsampling
 from keras_landmarks.models.conv_block import BATCH_NORM_MOMENTUM
 from keras_landmarks.models.conv_block import KERNEL_INITIALIZER
 from keras_landmarks.models.conv_block import WEIGHT_DECAY
@@ -14,6 +15,21 @@ from keras_landmarks.models.conv_block import validate_kernel_initializer
 
 # Reference code: 256 -> 128 -> 64 -> 32 channels, one entry per resolution.
 REFERENCE_GENERATOR_FILTERS = (256, 128, 64, 32)
+# How the generator upsamples x2: "bilinear" is Keras' `UpSampling2D`
+# (half-pixel centres, the CPU preset's, with which its numbers were measured);
+# "tf1_bilinear" is the reference code's TF1 `resize_bilinear(align_corners=False,
+# half_pixel_centers=False)` (`LegacyBilinearUpsampling`, the paper preset's).
+INTERPOLATIONS = ("bilinear", "tf1_bilinear")
+INTERPOLATION = "bilinear"
+
+
+def validate_interpolation(interpolation):
+    """Raise a ValueError unless `interpolation` is one of `INTERPOLATIONS`."""
+    if interpolation not in INTERPOLATIONS:
+        raise ValueError(
+            f"`interpolation` must be one of {INTERPOLATIONS}. "
+            f"Received: interpolation={interpolation!r}"
+        )
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
@@ -41,6 +57,9 @@ class ImageGenerator(keras.layers.Layer):
             0.01, the reference code's) or a Keras initializer name such as
             `"he_normal"`; for every conv, the last (linear) one included.
         batch_norm_momentum: float in [0, 1), default 0.99 (reference code).
+        interpolation: one of `INTERPOLATIONS`, default `"bilinear"` (Keras'
+            half-pixel `UpSampling2D`); `"tf1_bilinear"` samples as the
+            reference's TF1 resize (`LegacyBilinearUpsampling`).
 
     Call arguments:
         inputs: list `[features, maps]`, `(batch, h, w, C)` and `(batch, h, w, K)`.
@@ -65,11 +84,13 @@ class ImageGenerator(keras.layers.Layer):
         output_scale=1.0,
         kernel_initializer=KERNEL_INITIALIZER,
         batch_norm_momentum=BATCH_NORM_MOMENTUM,
+        interpolation=INTERPOLATION,
         **kwargs,
     ):
         super().__init__(**kwargs)
         validate_kernel_initializer(kernel_initializer)
         validate_batch_norm_momentum(batch_norm_momentum)
+        validate_interpolation(interpolation)
         if output_activation not in (None, "sigmoid"):
             raise ValueError(
                 "`output_activation` must be None or 'sigmoid'. "
@@ -93,6 +114,7 @@ class ImageGenerator(keras.layers.Layer):
         self.output_scale = float(output_scale)
         self.kernel_initializer = kernel_initializer
         self.batch_norm_momentum = float(batch_norm_momentum)
+        self.interpolation = interpolation
         self.stages = []
         for level, f in enumerate(filters):
             last = level == len(filters) - 1
@@ -110,14 +132,21 @@ class ImageGenerator(keras.layers.Layer):
                     for i in range(1 if last else 2)
                 ]
             )
-        # A float32 island under a mixed policy: TensorFlow's bilinear resize
-        # computes and returns float32 whatever its input, so in a bfloat16
-        # layer its gradient meets bfloat16 ReLU gradients, which XLA refuses
-        # ("Seen floating point types of different precisions"). Resizing in
-        # float32 keeps one type on each side of the casts Keras inserts.
-        self.upsample = keras.layers.UpSampling2D(
-            2, interpolation="bilinear", dtype="float32", name="upsample"
-        )
+        if interpolation == "tf1_bilinear":
+            # Plain ops (no resize kernel): one dtype under a mixed policy.
+            self.upsample = LegacyBilinearUpsampling(
+                2, dtype=self.dtype_policy, name="upsample"
+            )
+        else:
+            # A float32 island under a mixed policy: TensorFlow's bilinear
+            # resize computes and returns float32 whatever its input, so in a
+            # bfloat16 layer its gradient meets bfloat16 ReLU gradients, which
+            # XLA refuses ("Seen floating point types of different
+            # precisions"). Resizing in float32 keeps one type on each side of
+            # the casts Keras inserts.
+            self.upsample = keras.layers.UpSampling2D(
+                2, interpolation="bilinear", dtype="float32", name="upsample"
+            )
         self.to_image = keras.layers.Conv2D(
             output_channels,
             3,
@@ -180,6 +209,7 @@ class ImageGenerator(keras.layers.Layer):
                 "output_scale": self.output_scale,
                 "kernel_initializer": self.kernel_initializer,
                 "batch_norm_momentum": self.batch_norm_momentum,
+                "interpolation": self.interpolation,
             }
         )
         return config

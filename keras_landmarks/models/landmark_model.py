@@ -18,6 +18,7 @@ from keras_landmarks.models.conv_block import validate_kernel_initializer
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
 from keras_landmarks.models.conv_encoder import ConvEncoder
+from keras_landmarks.models.image_generator import INTERPOLATION
 from keras_landmarks.models.image_generator import REFERENCE_GENERATOR_FILTERS
 from keras_landmarks.models.image_generator import ImageGenerator
 from keras_landmarks.models.landmark_detector import LandmarkDetector
@@ -85,7 +86,12 @@ class LandmarkModel(keras.Model):
         generator_filters: channels per generator resolution (default
             256, 128, 64, 32). Needs `len - 1` upsamplings = log2(downsampling).
         gaussian_std: float, default 0.1. See `KeypointsToHeatmaps`.
-        weight_decay: float, default 1e-5, on conv kernels.
+        weight_decay: float, default 1e-5, on conv kernels, in Keras' `L2`
+            convention (λΣw²); the reference's TF1 `l2_regularizer(1e-5)`
+            (λΣw²/2) is `conv_block.REFERENCE_WEIGHT_DECAY`, as `paper_model`.
+        generator_interpolation: `"bilinear"` (default, Keras' half-pixel
+            `UpSampling2D`) or `"tf1_bilinear"` (the reference's TF1 resize,
+            `LegacyBilinearUpsampling`, as `paper_model`). See `ImageGenerator`.
         generator_output: `None` (default: linear output, the reference) or
             `"sigmoid"` (255 * sigmoid: learns the colour range much sooner;
             the CPU preset's choice).
@@ -148,6 +154,7 @@ class LandmarkModel(keras.Model):
         kernel_initializer=KERNEL_INITIALIZER,
         batch_norm_momentum=BATCH_NORM_MOMENTUM,
         appearance_pooling=None,
+        generator_interpolation=INTERPOLATION,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -206,6 +213,7 @@ class LandmarkModel(keras.Model):
             output_scale=255.0 if generator_output == "sigmoid" else 1.0,
             kernel_initializer=kernel_initializer,
             batch_norm_momentum=batch_norm_momentum,
+            interpolation=generator_interpolation,
             dtype=self.dtype_policy,
             name="generator",
         )

@@ -4,6 +4,7 @@ import keras
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.pixel_loss import PixelLoss
+from keras_landmarks.models.conv_block import REFERENCE_WEIGHT_DECAY
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
 from keras_landmarks.models.image_generator import REFERENCE_GENERATOR_FILTERS
@@ -38,7 +39,14 @@ RECONSTRUCTION_LOSSES = ("perceptual", "pixel_l2", "pixel_l1")
 
 # The named network shapes, as `LandmarkModel` keyword arguments: the one table
 # that `paper_model`, `cpu_model` and the recipes' `--architecture` read.
-# Shapes only. `cpu_model` adds the CPU image size and the 255 * sigmoid
+# Shapes, and for "paper" the reference code's two conventions: its weight
+# decay (TF1 `l2_regularizer(1e-5)` adds 1e-5 * Σw²/2, i.e. Keras'
+# `L2(REFERENCE_WEIGHT_DECAY)`, half of the models' default) and its generator
+# upsampling (TF1 `resize_bilinear(align_corners=False, half_pixel_centers=False)`,
+# `LegacyBilinearUpsampling`), so `--architecture=paper` builds what
+# `paper_model` builds. "cpu" and written-out widths keep the models' defaults
+# (Keras' `L2(1e-5)` and half-pixel `UpSampling2D`), with which the CPU numbers
+# were measured. `cpu_model` adds the CPU image size and the 255 * sigmoid
 # generator output to "cpu"; a recipe's `--architecture=cpu` keeps the
 # reference's linear output (recipes/synthetic_figures.py's README number was
 # measured so), which is why the output is not part of the entry.
@@ -47,6 +55,8 @@ ARCHITECTURES = {
         encoder_filters=REFERENCE_ENCODER_FILTERS,
         encoder_strides=REFERENCE_ENCODER_STRIDES,
         generator_filters=REFERENCE_GENERATOR_FILTERS,
+        weight_decay=REFERENCE_WEIGHT_DECAY,
+        generator_interpolation="tf1_bilinear",
     ),
     "cpu": dict(
         encoder_filters=CPU_ENCODER_FILTERS,
@@ -59,7 +69,7 @@ ARCHITECTURE_WIDTHS = ("encoder_filters", "encoder_strides", "generator_filters"
 
 
 def architecture_arguments(architecture):
-    """The `LandmarkModel` shape arguments of a named or written-out architecture.
+    """The `LandmarkModel` arguments of a named or written-out architecture.
 
     Args:
         architecture: a name in `ARCHITECTURES` (`"paper"`, `"cpu"`), or the
@@ -69,7 +79,8 @@ def architecture_arguments(architecture):
 
     Returns:
         A new dict with `encoder_filters`, `encoder_strides` and
-        `generator_filters`.
+        `generator_filters` (and for `"paper"` the reference's `weight_decay`
+        and `generator_interpolation`).
 
     Raises:
         ValueError: neither a name nor three lists of ints.
@@ -117,6 +128,13 @@ def make_reconstruction_loss(
 
 def paper_model(num_keypoints=10, reconstruction_loss=None, **kwargs):
     """The reference architecture at 128x128 with the perceptual loss.
+
+    Follows the reference code's two conventions where Keras' differ: weight
+    decay 1e-5 as TF1's `l2_regularizer` counts it (λΣw²/2, so Keras'
+    `L2(REFERENCE_WEIGHT_DECAY)` = `L2(1e-5 / 2)`), and the generator's x2
+    upsampling as TF1's `resize_bilinear(align_corners=False,
+    half_pixel_centers=False)` (`generator_interpolation="tf1_bilinear"`,
+    `LegacyBilinearUpsampling`). Both can be overridden through `kwargs`.
 
     Args:
         num_keypoints: int, default 10.

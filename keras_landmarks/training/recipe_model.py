@@ -175,17 +175,25 @@ def finetune_model(
     learning_rate=None,
     precision="auto",
     run_eagerly=False,
+    restore_optimizer=False,
 ):
-    """A saved model recompiled with a fresh optimiser, to fine-tune (e.g. AFLW).
+    """A saved model recompiled to fine-tune (e.g. AFLW from the CelebA model).
 
     A loaded model keeps the dtype policy it was saved with (every layer's
     config names it), so `precision` can only confirm it: `"auto"` or the saved
-    policy's name. `architecture` chooses the optimiser (as `build_model`),
-    `run_eagerly` goes to `compile`.
+    policy's name. `run_eagerly` goes to `compile`.
+
+    With `restore_optimizer` the saved optimizer carries on, with its state
+    (Adam's moments, its step count and so its learning-rate schedule), as the
+    reference code's fine-tune restores it; the optimizer's step count then
+    includes the saved model's steps (`optimizer_steps` gives them). Otherwise
+    a fresh optimizer of `architecture` (as `build_model`) at `learning_rate`.
 
     Raises:
-        RecipeError: the file is missing, its image size is not `image_size`
-            or it was saved under another precision than `precision`.
+        RecipeError: the file is missing, its image size is not `image_size`,
+            it was saved under another precision than `precision`, it holds no
+            trained optimizer to restore, or `learning_rate` is given with
+            `restore_optimizer` (the restored optimizer keeps its own).
     """
     model = load_model(path)
     if tuple(model.image_size) != (image_size, image_size):
@@ -200,7 +208,28 @@ def finetune_model(
             "from scratch."
         )
     print(f"Keras backend: {keras.backend.backend()}; precision: {saved} (saved)")
-    model.compile(
-        optimizer=_optimizer(architecture, learning_rate), run_eagerly=run_eagerly
-    )
+    if not restore_optimizer:
+        optimizer = _optimizer(architecture, learning_rate)
+    elif learning_rate is not None:
+        raise RecipeError(
+            f"--learning_rate={learning_rate} applies to a fresh optimizer; the "
+            "restored one keeps its own schedule. Leave out --learning_rate or "
+            "pass --restore_optimizer=False."
+        )
+    elif optimizer_steps(model) == 0:
+        raise RecipeError(
+            f"{path} holds no trained optimizer state to restore (saved without "
+            "its optimizer or before any step). Pass --restore_optimizer=False."
+        )
+    else:
+        optimizer = model.optimizer
+        print(f"Optimizer restored from {path} at step {optimizer_steps(model)}")
+    model.compile(optimizer=optimizer, run_eagerly=run_eagerly)
     return model
+
+
+def optimizer_steps(model):
+    """Steps the model's optimizer has made (0 without an optimizer)."""
+    if getattr(model, "optimizer", None) is None:
+        return 0
+    return int(keras.ops.convert_to_numpy(model.optimizer.iterations))

@@ -31,3 +31,19 @@ def test_the_keypoint_that_moves_least_comes_first():
 def test_no_pairs_raise():
     with pytest.raises(ValueError, match="No pairs"):
         keypoint_stability(_MovingKeypoints(), _pairs(2).take(0), num_pairs=3)
+
+
+class _OneStuckKeypoint(_MovingKeypoints):
+    def predict_keypoints(self, images):
+        points = super().predict_keypoints(images)
+        points[:, 1] = [40.0, 12.0]  # keypoint 1 never moves: marks no part
+        return points
+
+
+def test_a_keypoint_stuck_at_one_position_ranks_last():
+    order, distances = keypoint_stability(_OneStuckKeypoint(), _pairs(5), num_pairs=4)
+    assert distances[1] == 0
+    np.testing.assert_array_equal(order, [2, 0, 1])
+    # Without the rule it would have ranked first.
+    order, _ = keypoint_stability(_OneStuckKeypoint(), _pairs(5), 4, min_spread=0)
+    np.testing.assert_array_equal(order, [1, 2, 0])

@@ -4,10 +4,12 @@ import keras
 import numpy as np
 import pytest
 
+from keras_landmarks.layers import LegacyBilinearUpsampling
 from keras_landmarks.models import ConvBlock
 from keras_landmarks.models import ConvEncoder
 from keras_landmarks.models import ImageGenerator
 from keras_landmarks.models import LandmarkDetector
+from keras_landmarks.models.conv_block import REFERENCE_WEIGHT_DECAY
 from tests.helpers import run_layer_battery
 
 
@@ -262,3 +264,58 @@ def test_sigmoid_output_is_bounded_to_the_image_scale():
     np.testing.assert_allclose(out, 127.5, atol=5.0)
     with pytest.raises(ValueError, match="output_activation='tanh'"):
         ImageGenerator((8,), output_activation="tanh")
+
+
+def _regularization_loss(block, kernel):
+    block.build((None, 4, 4, kernel.shape[2]))
+    block.conv.kernel.assign(kernel)
+    block(np.zeros((1, 4, 4, kernel.shape[2]), "float32"))
+    return sum(float(keras.ops.convert_to_numpy(loss)) for loss in block.losses)
+
+
+def test_weight_decay_conventions_on_a_known_kernel():
+    kernel = np.arange(1, 3 * 3 * 2 * 4 + 1, dtype="float32").reshape(3, 3, 2, 4)
+    squares = float(np.sum(kernel.astype("float64") ** 2))
+    # Keras' L2(1e-5): 1e-5 * Σw², the models' default (the CPU preset's).
+    keras_loss = _regularization_loss(ConvBlock(4, 3), kernel)
+    assert keras_loss == pytest.approx(1e-5 * squares, rel=1e-5)
+    # The reference's TF1 l2_regularizer(1e-5): 1e-5 * Σw² / 2.
+    reference = ConvBlock(4, 3, weight_decay=REFERENCE_WEIGHT_DECAY)
+    reference_loss = _regularization_loss(reference, kernel)
+    assert reference_loss == pytest.approx(1e-5 * squares / 2, rel=1e-5)
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "tensorflow",
+    reason="compares with TF1's l2_loss, a TensorFlow op",
+)
+def test_reference_weight_decay_is_tf1_l2_regularizer():
+    import tensorflow as tf
+
+    kernel = np.random.default_rng(0).normal(size=(3, 3, 2, 4)).astype("f4")
+    block = ConvBlock(4, 3, weight_decay=REFERENCE_WEIGHT_DECAY)
+    # tf.contrib.layers.l2_regularizer(scale)(w) is scale * tf.nn.l2_loss(w).
+    expected = 1e-5 * float(tf.nn.l2_loss(kernel))
+    assert _regularization_loss(block, kernel) == pytest.approx(expected, rel=1e-5)
+
+
+def test_generator_interpolation_selects_the_upsampling_layer():
+    inputs = [
+        np.random.default_rng(1).normal(size=(2, 4, 4, 8)).astype("f4"),
+        np.random.default_rng(2).uniform(size=(2, 4, 4, 3)).astype("f4"),
+    ]
+    legacy = ImageGenerator((8, 4), interpolation="tf1_bilinear")
+    assert isinstance(legacy.upsample, LegacyBilinearUpsampling)
+    assert isinstance(ImageGenerator((8, 4)).upsample, keras.layers.UpSampling2D)
+    output = legacy(inputs)
+    clone = ImageGenerator.from_config(legacy.get_config())
+    assert clone.interpolation == "tf1_bilinear"
+    clone(inputs)
+    clone.set_weights(legacy.get_weights())
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(clone(inputs)),
+        keras.ops.convert_to_numpy(output),
+        atol=1e-6,
+    )
+    with pytest.raises(ValueError, match="interpolation='nearest'"):
+        ImageGenerator((8, 4), interpolation="nearest")

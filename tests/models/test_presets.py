@@ -1,11 +1,15 @@
+import keras
 import pytest
 
+from keras_landmarks.layers import LegacyBilinearUpsampling
+from keras_landmarks.losses.pixel_loss import PixelLoss
 from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_FILTERS
 from keras_landmarks.models.presets import ARCHITECTURES
 from keras_landmarks.models.presets import CPU_ENCODER_FILTERS
 from keras_landmarks.models.presets import CPU_GENERATOR_FILTERS
 from keras_landmarks.models.presets import architecture_arguments
 from keras_landmarks.models.presets import cpu_model
+from keras_landmarks.models.presets import paper_model
 
 
 def test_named_architectures_are_copies_of_the_table():
@@ -39,3 +43,28 @@ def test_cpu_model_is_the_cpu_shape_with_a_sigmoid_output():
     generator = model.generator.get_config()
     assert generator["filters"] == CPU_GENERATOR_FILTERS
     assert generator["output_activation"] == "sigmoid"
+
+
+def _conv_regularizers(model):
+    return [
+        layer.kernel_regularizer
+        for layer in model._flatten_layers()
+        if isinstance(layer, keras.layers.Conv2D)
+    ]
+
+
+def test_paper_model_follows_the_reference_conventions():
+    model = paper_model(4, image_size=32, reconstruction_loss=PixelLoss("l2"))
+    regularizers = _conv_regularizers(model)
+    assert len(regularizers) == 8 + 1 + 8 + 8  # detector, head, encoder, generator
+    # Keras' L2(1e-5 / 2) adds 1e-5 * Σw² / 2, TF1's l2_regularizer(1e-5).
+    assert [r.l2 for r in regularizers] == pytest.approx([0.5e-5] * 25)
+    assert isinstance(model.generator.upsample, LegacyBilinearUpsampling)
+    assert architecture_arguments("paper")["generator_interpolation"] == "tf1_bilinear"
+
+
+def test_cpu_model_keeps_the_keras_conventions():
+    model = cpu_model(4, image_size=32)
+    regularizers = _conv_regularizers(model)
+    assert [r.l2 for r in regularizers] == pytest.approx([1e-5] * len(regularizers))
+    assert isinstance(model.generator.upsample, keras.layers.UpSampling2D)

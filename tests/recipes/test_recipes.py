@@ -7,8 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
+from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
 from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.training.recipe_arguments import RecipeError
+from keras_landmarks.training.recipe_model import finetune_model
+from keras_landmarks.training.recipe_model import optimizer_steps
 from keras_landmarks.training.run import predict_points
 from keras_landmarks.visualization.drawing import GUTTER
 from keras_landmarks.visualization.drawing import TITLE_HEIGHT
@@ -30,6 +34,7 @@ from tests.data.datasets.test_human36m import _human36m
 from tests.data.datasets.test_smallnorb import _smallnorb
 from tests.data.datasets.test_svhn import _svhn
 from tests.data.datasets.test_voxceleb import _voxceleb
+from tests.data.fixtures import counter_frames
 from tests.data.fixtures import write_image
 from tests.helpers import TINY_ARCHITECTURE
 
@@ -70,9 +75,17 @@ def test_celeba(tmp_path, celeba_dir):
         [f"--data_dir={celeba_dir}", f"--run_dir={run}", *TINY, *PIXEL]
     )
     assert (run / "model.keras").is_file()
-    overall = _results(run)["mafl"]["overall"]
+    results = _results(run)
+    overall = results["mafl"]["overall"]
     assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
     assert result.results["steps"] == 2
+    # The sample-efficiency curve on the fixture's 2 MAFL training faces: n = 1
+    # (10 draws) and all; the fit on all of them is the reported error.
+    curve = results["sample_efficiency"]
+    assert curve["sizes"] == [1, 2] and curve["skipped"] == [5, 10, 100, 500, 1000]
+    assert curve["trained_mean"][-1] == pytest.approx(overall["trained detector"])
+    assert curve["untrained_mean"][-1] == pytest.approx(overall["untrained detector"])
+    assert curve["trained_std"][-1] == 0
 
 
 def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):
@@ -118,7 +131,21 @@ def test_aflw_finetunes_a_celeba_model(tmp_path, celeba_dir, fake_cpu):
     assert result.model.dtype_policy.name == "float32"
     results = _results(run)
     assert results["aflw"]["metric"] == "inter-ocular error (%)"
-    assert results["steps"] == 2  # a fresh optimizer for fine-tuning
+    # The CelebA run's optimizer carries on: its 2 steps, then 2 fine-tuning ones.
+    assert results["steps"] == 4
+    saved = keras.saving.load_model(tmp_path / "c" / "model.keras")
+    assert int(keras.ops.convert_to_numpy(saved.optimizer.iterations)) == 2
+    # Fig. 7: the swap grid of the (2) AFLW test faces.
+    assert np.load(run / "swap_grid.npy").shape == (2, 2, 32, 32, 3)
+    fresh = finetune_model(tmp_path / "c" / "model.keras", 32, architecture="cpu")
+    assert optimizer_steps(fresh) == 0
+    with pytest.raises(RecipeError, match="--learning_rate=0.01 applies"):
+        finetune_model(
+            tmp_path / "c" / "model.keras",
+            32,
+            learning_rate=0.01,
+            restore_optimizer=True,
+        )
     with pytest.raises(RecipeError, match="saved under float32"):
         aflw.main(
             [
@@ -144,26 +171,31 @@ def test_recipe_auto_precision_follows_the_cpu(tmp_path, celeba_dir, fake_cpu):
 
 def test_voxceleb_evaluates_on_mafl(tmp_path, celeba_dir):
     data = _folder(tmp_path, "vox", _voxceleb)
+    for t, frame in enumerate(counter_frames(8)):
+        write_image(data / "Bono" / "1.6" / "v1" / f"{t:07d}.png", frame)
+    listing = tmp_path / "in_test_sets.txt"
+    listing.write_text("A.J._Buckley\nNot_In_VoxCeleb\n")
     run = tmp_path / "run"
-    voxceleb.main(
-        [
-            f"--data_dir={data}",
-            f"--mafl_dir={celeba_dir}",
-            f"--run_dir={run}",
-            *TINY,
-            *PIXEL,
-        ]
-    )
-    assert "mafl" in _results(run)
+    args = [f"--data_dir={data}", f"--mafl_dir={celeba_dir}", *TINY, *PIXEL]
+    voxceleb.main([*args, f"--run_dir={run}", f"--exclude_identities={listing}"])
+    results = _results(run)
+    assert "mafl" in results
+    assert results["excluded_identities"] == ["A.J._Buckley"]
+    with pytest.raises(RecipeError, match="--exclude_identities: .*missing.txt"):
+        voxceleb.main([*args, f"--exclude_identities={tmp_path / 'missing.txt'}"])
 
 
 def test_bbcpose_reports_within_6px_and_curve(tmp_path):
     data = _folder(tmp_path, "bbc", _bbc_pose)
     run = tmp_path / "run"
     bbcpose.main([f"--data_dir={data}", f"--run_dir={run}", *TINY, *PIXEL])
-    results = _results(run)["bbc_pose"]
-    assert results["metric"] == "points within 6 px (%)"
-    for curve in results["accuracy_vs_distance"]["percent_within"].values():
+    results = _results(run)
+    # 6 px of the original frames, in the 32-px signer crop's pixels.
+    side = signer_crop_side(read_bbc_pose_annotations(data))
+    assert results["distance_in_model_px"] == pytest.approx(6 * 31 / side)
+    bbc = results["bbc_pose"]
+    assert bbc["metric"] == f"points within {6 * 31 / side:g} px (%)"
+    for curve in bbc["accuracy_vs_distance"]["percent_within"].values():
         assert len(curve) == 21 and np.all(np.diff(curve) >= 0)
 
 
@@ -185,6 +217,9 @@ def test_human36m(tmp_path):
     )
     overall = _results(run)["human36m"]["overall"]
     assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
+    # Fig. 7: the swap grid of the 2 S11 test frames.
+    assert np.load(run / "swap_grid.npy").shape == (2, 2, 32, 32, 3)
+    assert (run / "swap_grid.png").is_file()
 
 
 def test_smallnorb_one_detector_per_category(tmp_path):

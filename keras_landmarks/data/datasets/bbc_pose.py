@@ -14,6 +14,14 @@ val/test videos the manual ground truth `test_frames` and `test_joints`.
 Joint coordinates are 1-based MATLAB pixels; this reader returns 0-based
 pixel centres. Joints: head, right wrist, left wrist, right elbow, left
 elbow, right shoulder, left shoulder.
+
+`box="signer"` crops every frame of a video to the same square around the
+signer: centred on the video's annotated joints (one box per video, for the
+test videos from their manual annotations, never per frame), one side for the whole
+release (`signer_crop_side`), so a pixel of the model's frame is
+`signer_crop_side / (image_size - 1)` original pixels everywhere and the
+protocol's 6 px (measured in the original frames) is one distance in the
+model's frames (`original_distance_in_crop`).
 """
 
 from pathlib import Path
@@ -38,6 +46,10 @@ JOINTS = (
     "left_shoulder",
 )
 SPLITS = ("train", "val", "test")
+# Our crop around the signer: the joints' extent enlarged by this factor (the
+# head and the hands reach beyond the joints; the paper crops around the signer
+# without giving a size).
+SIGNER_CROP_MARGIN = 1.6
 
 
 def read_bbc_pose_annotations(root):
@@ -77,6 +89,55 @@ def read_bbc_pose_annotations(root):
     return videos
 
 
+def signer_crop_side(videos, margin=SIGNER_CROP_MARGIN):
+    """The side in original pixels of the square signer crop, one for the release.
+
+    `margin` times the largest extent (width or height) of any video's
+    annotated joints (`read_bbc_pose_annotations`).
+
+    Raises:
+        ValueError: no video has annotated joints, or `margin` is not positive.
+    """
+    if not margin > 0:
+        raise ValueError(f"`margin` must be positive. Received: margin={margin!r}")
+    extents = [
+        float(np.max(v["joints"].max(axis=(0, 1)) - v["joints"].min(axis=(0, 1))))
+        for v in videos
+        if len(v["joints"])
+    ]
+    if not extents:
+        raise ValueError("No BBC-Pose video has annotated joints to crop around.")
+    return margin * max(extents)
+
+
+def signer_box(video, side):
+    """`(x0, y0, x1, y1)` pixel-centre square of `side` around a video's joints."""
+    joints = video["joints"].reshape(-1, 2)
+    centre = (joints.min(axis=0) + joints.max(axis=0)) / 2
+    return np.float32([*(centre - side / 2), *(centre + side / 2)])
+
+
+def original_distance_in_crop(distance, side, image_size):
+    """`distance` original pixels in the model's frame of a `side`-px crop."""
+    return distance * (image_size - 1) / side
+
+
+def _video_boxes(videos, box, margin=SIGNER_CROP_MARGIN):
+    """One `(x0, y0, x1, y1)` or None per video for `box` (None, 4 numbers
+    or "signer")."""
+    if box is None:
+        return [None] * len(videos)
+    if isinstance(box, str):
+        if box != "signer":
+            raise ValueError(
+                "`box` must be None, (x0, y0, x1, y1) or 'signer'. "
+                f"Received: box={box!r}"
+            )
+        side = signer_crop_side(videos, margin)
+        return [signer_box(v, side) if len(v["joints"]) else None for v in videos]
+    return [np.float32(box)] * len(videos)
+
+
 def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
     """Annotated BBC-Pose frames as {"image", "landmarks"} (7 joints).
 
@@ -85,7 +146,8 @@ def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
         split: "train", "val" or "test": the videos whose `type` is `split`.
         image_size: int or `(height, width)`, default 128.
         box: optional `(x0, y0, x1, y1)` pixel-centre crop applied to every
-            frame before resizing (e.g. around the signer); whole frame if None.
+            frame before resizing, or `"signer"`: each video's square around
+            its signer (module docstring); whole frame if None.
         validate: bool, default True. Check every file when building the index.
 
     Returns:
@@ -95,8 +157,10 @@ def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
     if split not in SPLITS:
         raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
     root = Path(root)
-    paths, joints = [], []
-    for number, video in enumerate(read_bbc_pose_annotations(root), start=1):
+    videos = read_bbc_pose_annotations(root)
+    video_boxes = _video_boxes(videos, box)
+    paths, joints, boxes = [], [], []
+    for number, video in enumerate(videos, start=1):
         if video["type"] != split:
             continue
         folder = root / str(number)
@@ -109,11 +173,12 @@ def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
         )
         paths.extend(str(files[i]) for i in present)
         joints.extend(video["joints"][present])
+        boxes.extend([video_boxes[number - 1]] * len(present))
     if not paths:
         raise ValueError(
             f"No annotated {split} frame found as {root}/<video>/<frame>.jpg."
         )
-    boxes = None if box is None else np.tile(np.float32(box), (len(paths), 1))
+    boxes = None if box is None else np.stack(boxes)
     return image_dataset(
         paths, image_size, landmarks=np.stack(joints), boxes=boxes, validate=validate
     )
@@ -126,7 +191,8 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
         root: str or path-like, see the module docstring for the layout.
         split: "train", "val" or "test".
         image_size: int or `(height, width)`, default 128.
-        box: optional `(x0, y0, x1, y1)` crop applied to every frame.
+        box: optional `(x0, y0, x1, y1)` crop applied to every frame, or
+            `"signer"` (each video's square around its signer, see `bbc_pose`).
         **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
 
     Returns:
@@ -135,18 +201,22 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
     if split not in SPLITS:
         raise ValueError(f"`split` must be one of {SPLITS}. Received: split={split!r}")
     root = Path(root)
-    videos = []
-    for number, video in enumerate(read_bbc_pose_annotations(root), start=1):
+    annotations = read_bbc_pose_annotations(root)
+    video_boxes = _video_boxes(annotations, box)
+    videos, boxes = [], []
+    for number, video in enumerate(annotations, start=1):
         folder = root / str(number)
         if video["type"] != split or not folder.is_dir():
             continue
         frames = find_files(folder, IMAGE_EXTENSIONS)
         frames.sort(key=lambda p: (len(Path(p).stem), Path(p).stem))  # numeric order
-        if frames:
+        if frames and (box is None or video_boxes[number - 1] is not None):
             videos.append(frames)
+            boxes.append(video_boxes[number - 1])
     if not videos:
         raise ValueError(f"No {split} video folder with frames under {root}.")
-    boxes = None
-    if box is not None:
-        boxes = [np.tile(np.float32(box), (len(v), 1)) for v in videos]
+    if box is None:
+        boxes = None
+    else:
+        boxes = [np.tile(b, (len(v), 1)) for v, b in zip(videos, boxes, strict=True)]
     return frame_pairs_from_frame_files(videos, image_size, boxes=boxes, **kwargs)

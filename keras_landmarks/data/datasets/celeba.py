@@ -24,7 +24,8 @@ import numpy as np
 from keras_landmarks.data.datasets.annotation_files import find_file
 from keras_landmarks.data.datasets.annotation_files import read_name_list
 from keras_landmarks.data.datasets.annotation_files import report_mismatch
-from keras_landmarks.data.datasets.labelled_splits import read_labelled_splits
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
 from keras_landmarks.data.files.image_files import image_dataset
 from keras_landmarks.data.pairs.tps_pairs import endless_tps_pairs
 
@@ -35,6 +36,9 @@ CROP_TO = 128
 NUM_LANDMARKS = 5  # eyes, nose, mouth corners
 SPLITS = ("train", "mafl_train", "mafl_test")
 # CelebA / MAFL annotation order (AFLW's release follows it).
+# Reference code: the regressor is fitted on MAFL train minus its last 10 %,
+# kept for validation.
+MAFL_VALIDATION_FRACTION = 0.1
 LANDMARK_NAMES = ("left_eye", "right_eye", "nose", "left_mouth", "right_mouth")
 # What `celeba_mafl` reads, for the messages of a folder that does not hold it.
 CELEBA_LAYOUT = (
@@ -116,9 +120,7 @@ def celeba_mafl(root, split="train", image_size=CROP_TO, validate=True):
     )
     names, landmarks = read_celeba_landmarks(landmark_file)
     list_name = "testing.txt" if split != "mafl_train" else "training.txt"
-    mafl_file = find_file(
-        root, [f"MAFL/{list_name}", list_name], f"the MAFL list {list_name}"
-    )
+    mafl_file = _mafl_list(root, list_name)
     mafl = read_name_list(mafl_file)
     row_of = {name: i for i, name in enumerate(names)}
     report_mismatch(
@@ -161,23 +163,49 @@ def celeba_mafl(root, split="train", image_size=CROP_TO, validate=True):
     )
 
 
-def mafl_splits(root, image_size, num_regression=None, num_test=None):
+def _mafl_list(root, list_name):
+    return find_file(
+        root, [f"MAFL/{list_name}", list_name], f"the MAFL list {list_name}"
+    )
+
+
+def mafl_splits(
+    root,
+    image_size,
+    num_regression=None,
+    num_test=None,
+    validation_fraction=MAFL_VALIDATION_FRACTION,
+):
     """MAFL train/test as `LabelledSplits` named "mafl" (inter-ocular error).
+
+    As in the reference code, the regressor is fitted on MAFL train minus its
+    last `validation_fraction` (10 %: 17,100 of the 19,000 images), kept out
+    for validation; it is tested on the 1,000 MAFL test images.
 
     Args:
         root: the CelebA root (`CELEBA_LAYOUT`).
         image_size: int.
-        num_regression, num_test: optional ints, the first images of MAFL
-            train (the regressor's) and MAFL test; default all.
+        num_regression, num_test: optional ints, the first images of the
+            regression part of MAFL train (after the hold-out) and of MAFL
+            test; default all.
+        validation_fraction: float in [0, 1), default 0.1 (reference code):
+            the last `floor(validation_fraction * N)` of the N images listed
+            in MAFL/training.txt are left out of the regression.
     """
-    return read_labelled_splits(
-        celeba_mafl,
-        root,
-        image_size,
-        ("mafl_train", "mafl_test"),
-        (num_regression, num_test),
-        landmark_names=LANDMARK_NAMES,
-        name="mafl",
+    if not 0 <= validation_fraction < 1:
+        raise ValueError(
+            "`validation_fraction` must be in [0, 1). "
+            f"Received: validation_fraction={validation_fraction!r}"
+        )
+    # Counted on the list, without reading an image.
+    num_train = len(read_name_list(_mafl_list(root, "training.txt")))
+    kept = num_train - int(validation_fraction * num_train)
+    if num_regression is not None:
+        kept = min(kept, num_regression)
+    regression = labelled_arrays(celeba_mafl(root, "mafl_train", image_size), kept)
+    test = labelled_arrays(celeba_mafl(root, "mafl_test", image_size), num_test)
+    return LabelledSplits(
+        *regression, *test, landmark_names=LANDMARK_NAMES, name="mafl"
     )
 
 

@@ -4,8 +4,12 @@ import numpy as np
 import pytest
 import scipy.io
 
+from keras_landmarks.data.datasets.bbc_pose import SIGNER_CROP_MARGIN
 from keras_landmarks.data.datasets.bbc_pose import bbc_pose
 from keras_landmarks.data.datasets.bbc_pose import bbc_pose_pairs
+from keras_landmarks.data.datasets.bbc_pose import original_distance_in_crop
+from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
+from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_image
@@ -63,3 +67,32 @@ def test_pairs_from_train_videos(tmp_path):
 def test_missing_annotation_raises(tmp_path):
     with pytest.raises(ValueError, match="bbcpose.mat"):
         bbc_pose(tmp_path)
+
+
+def test_signer_crop_is_one_square_per_video_and_6px_is_measured_in_the_frame(
+    tmp_path,
+):
+    root = _bbc_pose(tmp_path)
+    joints = np.load(root / "joints_2.npy")
+    extents = [
+        np.ptp(np.load(root / f"joints_{n}.npy").reshape(-1, 2), axis=0).max()
+        for n in (1, 2)
+    ]
+    side = signer_crop_side(read_bbc_pose_annotations(root))
+    assert side == pytest.approx(SIGNER_CROP_MARGIN * max(extents))
+    flat = joints.reshape(-1, 2)
+    x0, y0 = (flat.min(axis=0) + flat.max(axis=0)) / 2 - side / 2
+    elements = list(bbc_pose(root, "test", 40, box="signer").as_numpy_iterator())
+    scale = 39 / side  # pixel centres: the box's corners become 0 and 39
+    for element, points in zip(elements, joints, strict=True):
+        expected = (points - [x0, y0]) * scale
+        np.testing.assert_allclose(element["landmarks"], expected, atol=1e-3)
+    np.testing.assert_allclose(
+        centroids(elements[0]["image"]), (joints[0, :3] - [x0, y0]) * scale, atol=0.8
+    )
+    # 6 original pixels are 6 * 39 / side pixels of the 40-px crop.
+    assert original_distance_in_crop(6, side, 40) == pytest.approx(6 * scale)
+    pairs = list(bbc_pose_pairs(root, "train", 40, box="signer", num_pairs=2))
+    assert pairs[0]["source"].shape == (40, 40, 3)
+    with pytest.raises(ValueError, match="box='face'"):
+        bbc_pose(root, "test", 40, box="face")

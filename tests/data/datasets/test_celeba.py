@@ -105,3 +105,21 @@ def test_celeba_pairs_are_endless_warps_of_the_training_images(tmp_path):
     assert len(elements) == 7
     assert elements[0]["source"].shape == (32, 32, 3)
     assert set(elements[0]) == {"source", "target", "mask"}
+
+
+def test_mafl_regression_holds_out_the_last_tenth_of_mafl_train(tmp_path):
+    names = [f"{i:06d}.jpg" for i in range(1, 13)]
+    root = _celeba(tmp_path, names)
+    (root / "MAFL" / "training.txt").write_text("\n".join(names[:10]) + "\n")
+    (root / "MAFL" / "testing.txt").write_text("\n".join(names[10:]) + "\n")
+    train = _collect(celeba_mafl(root, "mafl_train", 32))
+    splits = mafl_splits(root, 32)
+    # Reference code: the last 10 % (1 of 10) kept for validation.
+    np.testing.assert_array_equal(
+        splits.train_landmarks, np.stack([e["landmarks"] for e in train[:9]])
+    )
+    assert len(splits.test_images) == 2
+    assert len(mafl_splits(root, 32, validation_fraction=0).train_images) == 10
+    assert len(mafl_splits(root, 32, num_regression=20).train_images) == 9
+    with pytest.raises(ValueError, match="validation_fraction=1"):
+        mafl_splits(root, 32, validation_fraction=1)

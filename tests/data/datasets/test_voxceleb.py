@@ -1,5 +1,7 @@
 import pytest
 
+from keras_landmarks.data.datasets.voxceleb import read_identity_list
+from keras_landmarks.data.datasets.voxceleb import voxceleb_identities
 from keras_landmarks.data.datasets.voxceleb import voxceleb_pairs
 from keras_landmarks.data.datasets.voxceleb import voxceleb_videos
 from tests.data.fixtures import counter_frames
@@ -34,3 +36,22 @@ def test_wrong_layout_raises(tmp_path):
         voxceleb_videos(tmp_path / "missing")
     with pytest.raises(ValueError, match="found none"):
         voxceleb_videos(tmp_path)
+
+
+def test_excluded_identities_are_left_out_and_logged(tmp_path, caplog):
+    root = _voxceleb(tmp_path)
+    for t, frame in enumerate(counter_frames(8)):
+        write_image(root / "Bono" / "1.6" / "v1" / f"{t:07d}.png", frame)
+    listing = tmp_path / "in_test_sets.txt"
+    listing.write_text("# identities in MAFL/AFLW test\nA.J._Buckley\n\nNobody\n")
+    excluded = read_identity_list(listing)
+    assert excluded == {"A.J._Buckley", "Nobody"}
+    with caplog.at_level("INFO", logger="keras_landmarks.data"):
+        (video,) = voxceleb_videos(root, "train", excluded)
+    assert "Bono" in video[0]
+    assert "left out 1 excluded identities (A.J._Buckley)" in caplog.text
+    assert voxceleb_identities(root) == {"A.J._Buckley", "Bono", "Eva_Green"}
+    with pytest.raises(ValueError, match="after excluding 2 identities"):
+        voxceleb_videos(root, "train", {"A.J._Buckley", "Bono"})
+    with pytest.raises(ValueError, match="identity names"):
+        read_identity_list(tmp_path / "missing.txt")
