@@ -19,6 +19,7 @@ from keras_landmarks.file_digest import sha256_of_file
 from keras_landmarks.presets import registry
 from keras_landmarks.presets.preset_metadata import FACT_ENTRIES
 from keras_landmarks.presets.preset_metadata import REQUIRED_ENTRIES
+from tests.helpers import REPO
 from tests.presets.fixtures import tiny_preset
 
 EXPECTED = Path(__file__).resolve().parent / "synthetic_faces_expected.npz"
@@ -64,6 +65,23 @@ def test_shipped_metadata_is_complete_and_true():
             if "overall" in entry:
                 assert {"trained detector", "mean shape"} <= set(entry["overall"])
         assert (folder / "README.md").is_file()
+
+
+def test_every_shipped_file_is_package_data():
+    # What `pip install` copies: pyproject's package-data patterns must cover
+    # every file of every shipped preset (a wheel without them loads nothing).
+    import fnmatch
+
+    import tomllib
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    patterns = pyproject["tool"]["setuptools"]["package-data"][
+        "keras_landmarks.presets"
+    ]
+    for name in registry.known_presets():
+        for path in registry.preset_folder(name).iterdir():
+            relative = f"{name}/{path.name}"
+            assert any(fnmatch.fnmatch(relative, p) for p in patterns), relative
 
 
 def test_list_has_one_line_per_preset_with_its_numbers():
