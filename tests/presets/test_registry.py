@@ -101,6 +101,30 @@ def test_list_has_one_line_per_preset_with_its_numbers():
             assert f"mean shape {overall['mean shape']:.2f}" in line
 
 
+def test_the_readme_lists_every_preset_with_its_numbers():
+    text = (REPO / "README.md").read_text()
+    section = text[text.index("## Presets") :]
+    section = section[: section.index("\n## ", 1)]
+    for name in registry.known_presets():
+        metadata = kl.presets.read_metadata(registry.preset_folder(name))
+        row = next(
+            line for line in section.splitlines() if line.startswith(f"| `{name}`")
+        )
+        overall = next(
+            entry["overall"]
+            for entry in metadata["evaluation"].values()
+            if "overall" in entry
+        )
+        numbers = " / ".join(
+            f"{overall[key]:.2f}"
+            for key in ("trained detector", "untrained detector", "mean shape")
+        )
+        assert numbers in row, row
+        assert f"{metadata['weights_bytes']:,} bytes" in row
+        assert f"{metadata['steps']:,} steps" in row
+        assert metadata["command"] in row
+
+
 def test_an_unknown_name_lists_the_known_presets():
     with pytest.raises(ValueError, match="Unknown preset 'faces'") as error:
         kl.models.LandmarkModel.from_preset("faces")
