@@ -20,7 +20,7 @@ points and the appearance of a second image of the same object.
 
 Start here:
   keras-landmarks demo                      # synthetic faces: train, evaluate, pictures
-  keras-landmarks detect photo.jpg          # keypoints with the shipped face model
+  keras-landmarks detect photo.jpg          # keypoints with the shipped preset
   keras-landmarks train --data images:DIR --out runs/mine --minutes 30
   keras-landmarks evaluate --model runs/mine/model.keras --data synthetic-faces
   keras-landmarks export --model runs/mine/model.keras --out saved_models/mine
@@ -107,6 +107,21 @@ def _existing_path(text):
     if not os.path.exists(text):
         raise argparse.ArgumentTypeError(f"no such file or folder: {text}")
     return text
+
+
+def _add_model_or_preset(parser):
+    """`--model FILE.keras` or `--preset NAME|PATH`, exactly one."""
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--model",
+        type=_existing_path,
+        help="a .keras LandmarkModel (not a SavedModel)",
+    )
+    source.add_argument(
+        "--preset",
+        help="a shipped preset's name (e.g. synthetic_faces; "
+        "keras_landmarks.presets.list() lists them) or a preset folder",
+    )
 
 
 def _add_precision(parser):
@@ -257,12 +272,7 @@ def build_parser():
         "to annotated landmarks on a training split and reports the test error "
         "beside the mean-shape and untrained-detector baselines.",
     )
-    evaluate.add_argument(
-        "--model",
-        required=True,
-        type=_existing_path,
-        help="a .keras LandmarkModel (not a SavedModel)",
-    )
+    _add_model_or_preset(evaluate)
     evaluate.add_argument(
         "--data",
         default="synthetic-faces",
@@ -293,19 +303,26 @@ def build_parser():
         '"skipped"; CSV: the last column); the records are rewritten as the run '
         "goes, atomically. Exit code 2 when no input could be read.\n\n"
         "Trust: a SavedModel is a program, not data. Loading one runs its "
-        "graph, which can read and write your files. The shipped model is part "
-        "of this package; any other SavedModel loads only with "
-        "--trust-saved-model. A .keras file loads in Keras' safe mode (no code "
-        "runs) and needs no flag.",
+        "graph, which can read and write your files: one loads only with "
+        "--trust-saved-model. A .keras file or a preset (the default detector "
+        "is the shipped preset synthetic_faces) loads in Keras' safe mode (no "
+        "code runs) and needs no flag.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     detect.add_argument(
         "inputs", nargs="+", type=_existing_path, help="image files, folders, videos"
     )
-    detect.add_argument(
+    detector = detect.add_mutually_exclusive_group()
+    detector.add_argument(
         "--model",
-        help="a .keras file or a SavedModel folder (default: the shipped "
-        "synthetic-faces detector). A SavedModel needs --trust-saved-model",
+        help="a .keras file or a SavedModel folder. A SavedModel needs "
+        "--trust-saved-model",
+    )
+    detector.add_argument(
+        "--preset",
+        default="synthetic_faces",
+        help="a shipped preset's name or a preset folder, used when no --model "
+        "is given (synthetic_faces)",
     )
     detect.add_argument(
         "--trust-saved-model",
@@ -329,12 +346,7 @@ def build_parser():
         "heatmaps with their 1-D distributions and an appearance/geometry swap "
         "grid, on synthetic faces or a folder of images.",
     )
-    visualize.add_argument(
-        "--model",
-        required=True,
-        type=_existing_path,
-        help="a .keras LandmarkModel (not a SavedModel)",
-    )
+    _add_model_or_preset(visualize)
     visualize.add_argument(
         "--data", default="synthetic-faces", help="synthetic-faces or images:DIR"
     )
@@ -350,12 +362,7 @@ def build_parser():
         "into place, so TF Serving never sees a half-written model; with "
         "--overwrite the old version is replaced whole (no stale files).",
     )
-    export.add_argument(
-        "--model",
-        required=True,
-        type=_existing_path,
-        help="a .keras LandmarkModel (a SavedModel cannot be exported again)",
-    )
+    _add_model_or_preset(export)
     export.add_argument(
         "--out", required=True, help="model folder, e.g. saved_models/faces"
     )

@@ -19,8 +19,6 @@ from keras_landmarks.data.files.video_files import decode_leading_frames
 # `detect` reads images with PIL, which also reads WebP; videos with PyAV, as the
 # training data readers do (VIDEO_EXTENSIONS).
 IMAGE_SUFFIXES = (*IMAGE_EXTENSIONS, ".webp")
-# The detector shipped in saved_models/ (see the README's serving section).
-SHIPPED_MODEL = Path(__file__).resolve().parents[2] / "saved_models" / "synthetic_faces"
 # Images the label-free measures of `train --curve-every` and `evaluate` use.
 CURVE_IMAGES = 64
 LABEL_FREE_IMAGES = 200
@@ -144,13 +142,12 @@ def evaluate(args):
     from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
     from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
     from keras_landmarks.data.synthetic.faces import make_faces
-    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.run import predict_points
     from keras_landmarks.training.run import score_evaluations
     from keras_landmarks.training.run import write_results
 
-    model = load_landmark_model(args.model)
+    model = _landmark_model(args)
     if args.out:
         output_folder(args.out)  # before the work, not after
     _check_regression_size(args.num_train, model.num_keypoints)
@@ -187,7 +184,7 @@ def evaluate(args):
             args.out,
             {
                 "backend": keras.backend.backend(),
-                "model": args.model,
+                "model": args.model or f"preset {args.preset}",
                 **scores,
                 "label_free": label_free,
             },
@@ -399,15 +396,22 @@ class _DetectionRecords:
 
 def _detect_model(args):
     from keras_landmarks.export.detector import load_detector
+    from keras_landmarks.models.keypoint_detector import KeypointDetector
 
     if args.model is None:
-        if not SHIPPED_MODEL.exists():
-            raise ValueError(
-                f"no --model given and the shipped model is missing at {SHIPPED_MODEL}"
-            )
-        # Part of this package's source tree, so as trusted as the code itself.
-        return load_detector(SHIPPED_MODEL, trust_saved_model=True)
+        return KeypointDetector.from_preset(args.preset)
     return load_detector(args.model, trust_saved_model=args.trust_saved_model)
+
+
+def _landmark_model(args):
+    """The LandmarkModel of `--model FILE.keras` or `--preset NAME|PATH`."""
+    if args.model is not None:
+        from keras_landmarks.export.detector import load_landmark_model
+
+        return load_landmark_model(args.model)
+    from keras_landmarks.presets.registry import load_preset
+
+    return load_preset(args.preset)
 
 
 def detect(args):
@@ -477,14 +481,13 @@ def _finite_or_null(points):
 
 def visualize(args):
     from keras_landmarks.data.sources import training_pairs
-    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.loop import first_pairs
     from keras_landmarks.visualization import keypoint_bars
     from keras_landmarks.visualization import model_pictures
     from keras_landmarks.visualization import save_png
 
-    model = load_landmark_model(args.model)
+    model = _landmark_model(args)
     output_folder(args.out)
     # One read of the data: the first 8 pairs for the pictures, the targets of
     # the first CURVE_IMAGES for the label-free measures.
@@ -506,10 +509,9 @@ def visualize(args):
 
 
 def export(args):
-    from keras_landmarks.export.detector import load_landmark_model
     from keras_landmarks.export.saved_model import export_saved_model
 
-    model = load_landmark_model(args.model)
+    model = _landmark_model(args)
     path = export_saved_model(model, args.out, args.version, args.overwrite)
     print(f"SavedModel written to {path}")
     base = Path(args.out).resolve()

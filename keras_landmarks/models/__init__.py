@@ -5,6 +5,7 @@ from keras_landmarks.models.conv_block import ConvBlock
 from keras_landmarks.models.conv_encoder import ConvEncoder
 from keras_landmarks.models.discriminator import PatchDiscriminator
 from keras_landmarks.models.image_generator import ImageGenerator
+from keras_landmarks.models.keypoint_detector import KeypointDetector
 from keras_landmarks.models.landmark_detector import LandmarkDetector
 from keras_landmarks.models.landmark_model import LandmarkModel
 from keras_landmarks.models.landmark_model import normalized_to_pixels
@@ -19,6 +20,7 @@ __all__ = [
     "ConvBlock",
     "ConvEncoder",
     "ImageGenerator",
+    "KeypointDetector",
     "LandmarkDetector",
     "LandmarkModel",
     "cpu_model",

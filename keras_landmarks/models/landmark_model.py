@@ -413,6 +413,38 @@ class LandmarkModel(keras.Model):
             return np.zeros((0, self.num_keypoints, 2), "float32")
         return normalized_to_pixels(np.concatenate(outputs), self.image_size)
 
+    @classmethod
+    def from_preset(cls, preset):
+        """A trained model by preset name, preset folder or `hf://` handle.
+
+        Args:
+            preset: a shipped preset's name (`keras_landmarks.presets.list()`,
+                e.g. `"synthetic_faces"`), a local preset folder
+                (`keras_landmarks.presets.save_to_preset`) or
+                `"hf://OWNER/NAME"` (Keras' own Hugging Face loader).
+
+        Returns:
+            The `LandmarkModel`, uncompiled: `compile` it to fine-tune.
+
+        Raises:
+            ValueError: an unknown name (the message lists the known ones) or
+                files that are not a LandmarkModel preset.
+
+        Example:
+
+        >>> model = LandmarkModel.from_preset("synthetic_faces")
+        >>> model.predict_keypoints(images)  # (N, 10, 2) pixel (x, y)
+        """
+        from keras_landmarks.presets.registry import load_preset
+
+        model = load_preset(preset)
+        if not isinstance(model, cls):
+            raise ValueError(
+                f"Preset {preset!r} holds a {type(model).__name__}, not a "
+                f"{cls.__name__}."
+            )
+        return model
+
     def get_config(self):
         config = super().get_config()
         serialize = keras.saving.serialize_keras_object

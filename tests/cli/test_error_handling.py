@@ -16,10 +16,13 @@ import pytest
 from PIL import Image
 
 from keras_landmarks.cli import main
-from keras_landmarks.cli.commands import SHIPPED_MODEL
 from keras_landmarks.export import saved_model
 from keras_landmarks.losses import PerceptualLoss
+from tests.helpers import REPO
 from tests.helpers import tiny_model
+
+# A SavedModel where a LandmarkModel is needed: the one in saved_models/.
+SHIPPED_MODEL = REPO / "saved_models" / "synthetic_faces"
 
 
 @pytest.fixture(scope="module")
