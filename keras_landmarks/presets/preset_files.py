@@ -120,13 +120,13 @@ def _rename_into_place(staging, preset_dir):
 
 
 def _save_model_variables(model, path):
-    # `model.save_weights` would also write the optimizer's slots (twice the
-    # model's size for Adam); a preset holds the model's own variables only.
-    # Keras' writer takes the objects to leave out (Keras is pinned, 3.15.1).
-    from keras.src.saving import saving_lib
-
-    skip = [model.optimizer] if getattr(model, "optimizer", None) is not None else []
-    saving_lib.save_weights_only(model, path, objects_to_skip=skip)
+    # A preset holds the model's own variables only: `save_weights` of a
+    # compiled model also writes the optimizer's slots (twice the model's size
+    # for Adam). An uncompiled copy of the same configuration, holding the same
+    # values, writes just the model's (public API only).
+    copy = model.__class__.from_config(model.get_config())
+    copy.set_weights(model.get_weights())
+    copy.save_weights(path)
 
 
 def read_metadata(preset_dir):
