@@ -12,6 +12,7 @@ from PIL import Image
 
 from keras_landmarks.cli import build_parser
 from keras_landmarks.cli import main
+from keras_landmarks.inference.track_records import read_track
 from tests.helpers import tiny_model
 
 
@@ -145,8 +146,11 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     )
     assert code == 0
     assert "1 unreadable, skipped" in capsys.readouterr().out
-    records = json.loads((out / "keypoints.json").read_text())["detections"]
-    assert len(records) == 2 + 3
+    summary = json.loads((out / "keypoints.json").read_text())
+    records = summary["detections"]
+    assert len(records) == 2
+    (video,) = summary["videos"]
+    assert video["frames"] == 3 and video["input"].endswith("clip.mp4")
     first = records[0]
     assert first["input"].endswith("a.png") and first["frame"] is None
     points = np.array(first["keypoints"])
@@ -159,7 +163,16 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     )
     # Overlays are named after the inputs' relative paths, suffix kept.
     assert (out / "inputs" / "a.png.png").exists() and (out / "b.jpg.png").exists()
-    assert len(list(out.glob("clip.mp4.*.png"))) == 3
+    # A video: one track file, one overlay video and one tracks picture.
+    track = read_track(out / "clip.mp4.keypoints.jsonl")
+    assert track["keypoints"].shape == (3, 4, 2)
+    assert (out / "clip.mp4.overlay.mp4").exists()
+    assert (out / "clip.mp4.tracks.png").exists()
+    assert sorted(p.name for p in out.glob("clip.mp4*")) == [
+        "clip.mp4.keypoints.jsonl",
+        "clip.mp4.overlay.mp4",
+        "clip.mp4.tracks.png",
+    ]
 
     csv_out = tmp_path / "csv"
     main(
