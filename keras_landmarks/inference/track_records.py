@@ -137,8 +137,9 @@ def read_track(path):
 
     Returns:
         dict with "frames" (int `(T,)`, in file order), "keypoints" (float32
-        `(T, K, 2)`, NaN where not finite) and "smoothed" (float32
-        `(T, K, 2)`, or None when the track is not smoothed).
+        `(T, K, 2)`, NaN where not finite; `(0, 0, 2)` for no rows) and
+        "smoothed" (float32 `(T, K, 2)`, or None when the track is not
+        smoothed).
     """
     path = os.fspath(path)
     if path.lower().endswith(".csv"):
@@ -161,7 +162,7 @@ def read_track(path):
             [np.nan if row[n] in ("", None) else float(row[n]) for n in names]
         )
     values = np.asarray([per_frame[t] for t in frames], "float32")
-    values = values.reshape(len(frames), -1, len(names))
+    values = values.reshape(len(frames), -1 if frames else 0, len(names))
     return {
         "frames": np.asarray(frames, "int64"),
         "keypoints": values[..., :2],

@@ -6,8 +6,9 @@ resized and run through the detector together, and each frame's keypoints are
 appended to the track file (`TrackRecords`) and drawn into the overlay video
 (`VideoWriter`) before the next batch is decoded. With a `TemporalSmoother`
 a frame is written once its smoothing window is complete, `smoother.radius`
-frames later. At most `batch_size + smoother.radius` frames are held at any
-time, whatever the length of the video.
+frames later. At most `batch_size` frames, plus (for the overlay) those
+waiting for their smoothing window (`radius`, `2 * radius` at the start), are
+held at any time, whatever the length of the video.
 
 Interruption: the track file is appended after every batch, and on an error
 the frames already detected are still written (those waiting for their
