@@ -37,3 +37,16 @@ def test_no_frames_no_file_and_bad_frames_refused(tmp_path):
             video.write(np.zeros((8, 8, 3), np.float32))
     with pytest.raises(ValueError, match="fps=0"):
         VideoWriter(tmp_path / "x.mp4", fps=0)
+
+
+def test_keyframe_interval(tmp_path):
+    import av
+
+    with VideoWriter(tmp_path / "clip.mp4", keyframe_interval=4) as video:
+        for frame in counter_frames(12):
+            video.write(frame)
+    with av.open(str(tmp_path / "clip.mp4")) as container:
+        keyframes = [i for i, p in enumerate(container.demux(video=0)) if p.is_keyframe]
+    assert keyframes == [0, 4, 8]
+    with pytest.raises(ValueError, match="keyframe_interval=0"):
+        VideoWriter(tmp_path / "x.mp4", keyframe_interval=0)
