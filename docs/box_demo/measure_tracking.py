@@ -21,7 +21,6 @@ import json
 import os
 
 import keras
-import numpy as np
 
 from keras_landmarks.data.files.video_files import VideoFrameStream
 from keras_landmarks.evaluation.label_free import temporal_jitter

@@ -28,9 +28,9 @@ class VideoWriter:
             `DEFAULT_FPS`.
         crf: int in [0, 51], default `DEFAULT_CRF`; lower is better quality.
         keyframe_interval: optional int >= 1, the most frames from one
-            keyframe to the next (x264's `g`; default x264's, 250). Short intervals make seeking cheap, as
-            training on frame pairs does (`read_video_frames`); 1 makes every
-            frame a keyframe.
+            keyframe to the next (x264's `g`; default x264's, 250). Short
+            intervals make seeking cheap, as training on frame pairs does
+            (`read_video_frames`); 1 makes every frame a keyframe.
 
     Example:
 
