@@ -17,6 +17,7 @@ _LAZY_SUBMODULES = (
     "data",
     "evaluation",
     "export",
+    "inference",
     "presets",
     "pretrained",
     "profiling",

@@ -295,13 +295,26 @@ def build_parser():
         "detect",
         help="keypoints of images, a folder or a video",
         description="Writes keypoints (pixel x, y of the input image) to "
-        "OUT/keypoints.json or .csv, and an overlay picture per image (or per "
-        "video frame) named after the input's relative path "
-        "(OUT/a/face.jpg.png, OUT/clip.mp4.00003.png). A coordinate that is not "
-        "finite is null in JSON and an empty cell in CSV. An input that cannot be "
-        "read is skipped, said on stderr and listed with its reason (JSON: "
-        '"skipped"; CSV: the last column); the records are rewritten as the run '
-        "goes, atomically. Exit code 2 when no input could be read.\n\n"
+        "OUT/keypoints.json or .csv, and an overlay picture per image named after "
+        "the input's relative path (OUT/a/face.jpg.png). A video is tracked a "
+        "batch of frames at a time (constant memory for any length): "
+        "OUT/clip.mp4.keypoints.csv (or .jsonl with --format json) has a row per "
+        "frame and keypoint and grows as the video goes, so an interruption keeps "
+        "the frames done; OUT/clip.mp4.overlay.mp4 shows the keypoints on every "
+        "frame and OUT/clip.mp4.tracks.png their trails and x, y against the "
+        "frame index. --smooth filters each keypoint's x and y along time with "
+        "SciPy: savgol = scipy.signal.savgol_filter (a polynomial of degree "
+        "--smooth-order, default 2, fitted to --smooth-window frames, default 9, "
+        "mode 'interp' at the ends); gaussian = scipy.ndimage.gaussian_filter1d "
+        "(--smooth-sigma frames, default 2, kernel to 4 sigma, mode 'nearest'). "
+        "The filter runs over a sliding window, so each frame is written when "
+        "its window is complete (half a window later) and the result equals the "
+        "filter on the whole track; the rows then also hold x_smoothed, "
+        "y_smoothed and the overlay shows the smoothed points. A coordinate that "
+        "is not finite is null in JSON and an empty cell in CSV. An input that "
+        "cannot be read is skipped, said on stderr and listed with its reason "
+        '(JSON: "skipped"; CSV: the last column); the records are rewritten as '
+        "the run goes, atomically. Exit code 2 when no input could be read.\n\n"
         "Trust: a SavedModel is a program, not data. Loading one runs its "
         "graph, which can read and write your files: one loads only with "
         "--trust-saved-model. A .keras file or a preset (the default detector "
@@ -336,7 +349,25 @@ def build_parser():
         "--no-pictures", action="store_true", help="skip the overlay pictures"
     )
     detect.add_argument(
-        "--max-frames", type=_positive_int, default=300, help="per video (300)"
+        "--max-frames", type=_positive_int, help="per video (default: all frames)"
+    )
+    detect.add_argument(
+        "--smooth",
+        choices=("savgol", "gaussian"),
+        help="smooth video tracks along time (default: no smoothing)",
+    )
+    detect.add_argument(
+        "--smooth-window",
+        type=_positive_int,
+        help="savgol: window length in frames, odd (9)",
+    )
+    detect.add_argument(
+        "--smooth-order", type=_non_negative_int, help="savgol: polynomial degree (2)"
+    )
+    detect.add_argument(
+        "--smooth-sigma",
+        type=_positive_float,
+        help="gaussian: standard deviation in frames (2)",
     )
 
     visualize = commands.add_parser(

@@ -1,24 +1,12 @@
 """What each `keras-landmarks` sub-command does (library calls only)."""
 
-import csv
 import functools
-import json
-import math
 import os
 import sys
 from pathlib import Path
 
 import keras
-import numpy as np
 
-from keras_landmarks.atomic_write import replace_atomically
-from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
-from keras_landmarks.data.files.video_files import VIDEO_EXTENSIONS
-from keras_landmarks.data.files.video_files import decode_leading_frames
-
-# `detect` reads images with PIL, which also reads WebP; videos with PyAV, as the
-# training data readers do (VIDEO_EXTENSIONS).
-IMAGE_SUFFIXES = (*IMAGE_EXTENSIONS, ".webp")
 # Images the label-free measures of `train --curve-every` and `evaluate` use.
 CURVE_IMAGES = 64
 LABEL_FREE_IMAGES = 200
@@ -221,99 +209,6 @@ def _format_label_free(measures):
     return "\n".join(lines)
 
 
-def _collect_inputs(inputs):
-    """`(name, path, kind)` per input file; kind "image", "video" or None.
-
-    `name` is the path relative to the folder holding all the inputs, so two
-    files with one stem (a/face.jpg, a/face.png, b/face.jpg) get distinct
-    names and overlays. A file given by name whose suffix is neither an image
-    nor a video has kind None: `detect` skips it with a reason.
-    """
-    found, seen = [], set()
-    for item in inputs:
-        path = Path(item)
-        children = sorted(path.rglob("*")) if path.is_dir() else [path]
-        for child in children:
-            suffix = child.suffix.lower()
-            kind = (
-                "image"
-                if suffix in IMAGE_SUFFIXES
-                else "video"
-                if suffix in VIDEO_EXTENSIONS
-                else None
-            )
-            if (kind is None and child is not path) or child.is_dir():
-                continue  # other files in a folder are not inputs
-            if child.resolve() not in seen:
-                seen.add(child.resolve())
-                found.append((child, kind))
-    if not found:
-        raise ValueError(f"no images or videos found in {', '.join(inputs)}")
-    base = os.path.commonpath(
-        [os.path.dirname(os.path.abspath(item.rstrip("/\\") or "/")) for item in inputs]
-    )
-    return [
-        (os.path.relpath(os.path.abspath(path), base), path, kind)
-        for path, kind in found
-    ]
-
-
-# Pillow's modes for one 16-bit (or wider integer) channel: PNG and TIFF grey.
-_WIDE_GREY_MODES = ("I", "I;16", "I;16B", "I;16L", "I;16N")
-
-
-def _load_image(path):
-    """RGB uint8 of an image file, read as the training pipeline reads it.
-
-    16-bit grey keeps its high byte, as `tf.io.decode_image` does for
-    training (Pillow's `convert("RGB")` would clip it to white).
-
-    Raises:
-        OSError, ValueError, PIL.Image.DecompressionBombError: unreadable.
-    """
-    from PIL import Image
-
-    with Image.open(path) as image:
-        if image.mode in _WIDE_GREY_MODES:
-            grey = np.clip(np.asarray(image, dtype="int64"), 0, 65535) >> 8
-            return np.repeat(grey[..., None], 3, axis=-1).astype("uint8")
-        return np.asarray(image.convert("RGB"))
-
-
-def _read_input(path, kind, max_frames):
-    """`(frames, frame_indices, note)` of one input; raises when unreadable."""
-    if kind is None:
-        raise ValueError(
-            f"not an image ({', '.join(IMAGE_SUFFIXES)}) or a video "
-            f"({', '.join(VIDEO_EXTENSIONS)})"
-        )
-    if kind == "image":
-        return [_load_image(path)], [None], None
-    frames, note = decode_leading_frames(path, max_frames)
-    return list(frames), list(range(len(frames))), note
-
-
-def _resize(images, size):
-    from PIL import Image
-
-    return np.stack(
-        [
-            np.asarray(
-                Image.fromarray(image).resize((size[1], size[0]), Image.BILINEAR),
-                dtype="float32",
-            )
-            for image in images
-        ]
-    )
-
-
-def _to_original_pixels(keypoints, model_size, original_size):
-    # Pixel centres at integer coordinates on both grids.
-    (mh, mw), (oh, ow) = model_size, original_size
-    scale = np.array([(ow - 1) / (mw - 1), (oh - 1) / (mh - 1)], "float32")
-    return keypoints * scale
-
-
 def output_folder(path):
     """Creates the output folder `path`, with a clear error when it cannot.
 
@@ -333,65 +228,6 @@ def output_folder(path):
             f"cannot write to the output folder {path}: {error.strerror or error}"
         ) from None
     return path
-
-
-class _DetectionRecords:
-    """The records of `detect`, rewritten atomically as they grow.
-
-    Every `FLUSH_SECONDS` (and at the end, also after an error) the whole file
-    is written to a temporary name and renamed into place, so an interrupted
-    run keeps the inputs done so far and never leaves a cut file.
-    """
-
-    FLUSH_SECONDS = 2.0
-
-    def __init__(self, out, fmt, num_keypoints):
-        self.path = os.path.join(out, f"keypoints.{fmt}")
-        self.fmt = fmt
-        self.num_keypoints = num_keypoints
-        self.detections, self.skipped, self.notes = [], [], []
-        self._last_flush = 0.0
-
-    def flush(self, force=True):
-        import time
-
-        if not force and time.monotonic() - self._last_flush < self.FLUSH_SECONDS:
-            return
-        replace_atomically(
-            self.path, self._write_json if self.fmt == "json" else self._write_csv
-        )
-        self._last_flush = time.monotonic()
-
-    def _write_json(self, f):
-        json.dump(
-            {
-                "format": "pixel (x, y) of the input image; null: not finite",
-                "detections": [
-                    {**record, "keypoints": _finite_or_null(record["keypoints"])}
-                    for record in self.detections
-                ],
-                "skipped": self.skipped,
-                "notes": self.notes,
-            },
-            f,
-            indent=1,
-            allow_nan=False,
-        )
-
-    def _write_csv(self, f):
-        writer = csv.writer(f)
-        header = ["input", "frame"]
-        for k in range(self.num_keypoints):
-            header += [f"x{k}", f"y{k}"]
-        writer.writerow([*header, "skipped"])
-        for record in self.detections:
-            row = [record["input"], "" if record["frame"] is None else record["frame"]]
-            for point in _finite_or_null(record["keypoints"]):
-                row += ["" if v is None else f"{v:.2f}" for v in point]
-            writer.writerow([*row, ""])
-        for skip in self.skipped:
-            empty = [""] * (1 + 2 * self.num_keypoints)
-            writer.writerow([skip["input"], *empty, skip["reason"]])
 
 
 def _detect_model(args):
@@ -415,68 +251,55 @@ def _landmark_model(args):
 
 
 def detect(args):
-    """Keypoints of every input; an input that cannot be read is skipped,
-    logged on stderr and listed with its reason in the records. Exit code 2
-    when no input could be read."""
+    """Keypoints of every input (`inference.detection_run.run_detection`); an
+    input that cannot be read is skipped, logged on stderr and listed with its
+    reason in the records. Exit code 2 when no input could be read."""
+    from keras_landmarks.inference.detection_run import run_detection
+    from keras_landmarks.inference.temporal_smoothing import make_smoother
+
+    smoother = None
+    options = {
+        "--smooth-window": args.smooth_window,
+        "--smooth-order": args.smooth_order,
+    }
+    options["--smooth-sigma"] = args.smooth_sigma
+    given_without = [name for name, v in options.items() if v is not None]
+    if given_without and not args.smooth:
+        raise ValueError(f"{given_without[0]} needs --smooth (savgol or gaussian)")
+    if args.smooth:
+        # Options left out keep the smoother's defaults.
+        given = {
+            "window_length": args.smooth_window,
+            "polyorder": args.smooth_order,
+            "sigma": args.smooth_sigma,
+        }
+        smoother = make_smoother(
+            args.smooth, **{k: v for k, v in given.items() if v is not None}
+        )
     model = _detect_model(args)
-    inputs = _collect_inputs(args.inputs)
     output_folder(args.out)
-    records = _DetectionRecords(args.out, args.format, model.num_keypoints)
-    done = 0
-    try:
-        for name, path, kind in inputs:
-            try:
-                frames, indices, note = _read_input(path, kind, args.max_frames)
-            except Exception as error:  # noqa: BLE001 - hostile input: skip just it
-                reason = f"{type(error).__name__}: {error}"
-                print(f"skipped {path}: {reason}", file=sys.stderr)
-                records.skipped.append({"input": str(path), "reason": reason})
-                continue
-            if note:
-                print(f"{path}: {note}", file=sys.stderr)
-                records.notes.append({"input": str(path), "note": note})
-            detections = model.predict_keypoints(_resize(frames, model.image_size))
-            for frame, index, points in zip(frames, indices, detections, strict=True):
-                points = _to_original_pixels(points, model.image_size, frame.shape[:2])
-                records.detections.append(
-                    {"input": str(path), "frame": index, "keypoints": points.tolist()}
-                )
-                if not args.no_pictures:
-                    _write_overlay(frame, points, args.out, name, index)
-            done += 1
-            records.flush(force=False)
-    finally:
-        records.flush()
-    skipped = len(records.skipped)
-    print(
-        f"{len(records.detections)} detections from {done} inputs ({skipped} "
-        f"unreadable, skipped) -> {records.path}"
+    summary = run_detection(
+        model,
+        args.inputs,
+        args.out,
+        fmt=args.format,
+        pictures=not args.no_pictures,
+        max_frames=args.max_frames,
+        smoother=smoother,
     )
-    if not done:
+    print(
+        f"{summary.num_images + summary.num_video_frames} detections from "
+        f"{summary.num_inputs} inputs ({summary.num_skipped} unreadable, skipped) "
+        f"-> {summary.records}"
+    )
+    if not summary.num_inputs:
         print(
-            f"keras-landmarks detect: error: none of the {skipped} inputs could "
-            "be read (reasons above and in the records)",
+            f"keras-landmarks detect: error: none of the {summary.num_skipped} "
+            "inputs could be read (reasons above and in the records)",
             file=sys.stderr,
         )
         return 2
     return 0
-
-
-def _write_overlay(frame, points, out, name, index):
-    from keras_landmarks.visualization import draw_keypoints
-    from keras_landmarks.visualization import save_png
-
-    # The input's relative path with its suffix kept: unique per input.
-    picture = name + ("" if index is None else f".{index:05d}") + ".png"
-    path = os.path.join(out, picture)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    save_png(draw_keypoints(frame, points), path)
-
-
-def _finite_or_null(points):
-    # JSON has no NaN or Infinity (json.dump would write them, invalid): a
-    # coordinate the model could not place is null.
-    return [[v if math.isfinite(v) else None for v in point] for point in points]
 
 
 def visualize(args):

@@ -14,6 +14,7 @@ from keras_landmarks.visualization.heatmaps_with_distributions import (
 )
 from keras_landmarks.visualization.keypoint_bars import keypoint_bars
 from keras_landmarks.visualization.keypoint_tracks import keypoint_tracks
+from keras_landmarks.visualization.keypoint_trajectories import keypoint_trajectories
 from keras_landmarks.visualization.learning_curve_plot import learning_curve_plot
 from keras_landmarks.visualization.model_pictures import model_pictures
 from keras_landmarks.visualization.model_pictures import training_preview
@@ -31,6 +32,7 @@ __all__ = [
     "keypoint_palette",
     "keypoint_bars",
     "keypoint_tracks",
+    "keypoint_trajectories",
     "learning_curve_plot",
     "model_pictures",
     "quadruplets",

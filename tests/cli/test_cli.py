@@ -12,6 +12,7 @@ from PIL import Image
 
 from keras_landmarks.cli import build_parser
 from keras_landmarks.cli import main
+from keras_landmarks.inference.track_records import read_track
 from tests.helpers import tiny_model
 
 
@@ -145,8 +146,11 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     )
     assert code == 0
     assert "1 unreadable, skipped" in capsys.readouterr().out
-    records = json.loads((out / "keypoints.json").read_text())["detections"]
-    assert len(records) == 2 + 3
+    summary = json.loads((out / "keypoints.json").read_text())
+    records = summary["detections"]
+    assert len(records) == 2
+    (video,) = summary["videos"]
+    assert video["frames"] == 3 and video["input"].endswith("clip.mp4")
     first = records[0]
     assert first["input"].endswith("a.png") and first["frame"] is None
     points = np.array(first["keypoints"])
@@ -159,7 +163,16 @@ def test_detect_images_folder_and_video(model_path, tmp_path, capsys):
     )
     # Overlays are named after the inputs' relative paths, suffix kept.
     assert (out / "inputs" / "a.png.png").exists() and (out / "b.jpg.png").exists()
-    assert len(list(out.glob("clip.mp4.*.png"))) == 3
+    # A video: one track file, one overlay video and one tracks picture.
+    track = read_track(out / "clip.mp4.keypoints.jsonl")
+    assert track["keypoints"].shape == (3, 4, 2)
+    assert (out / "clip.mp4.overlay.mp4").exists()
+    assert (out / "clip.mp4.tracks.png").exists()
+    assert sorted(p.name for p in out.glob("clip.mp4*")) == [
+        "clip.mp4.keypoints.jsonl",
+        "clip.mp4.overlay.mp4",
+        "clip.mp4.tracks.png",
+    ]
 
     csv_out = tmp_path / "csv"
     main(
@@ -300,3 +313,54 @@ def test_visualize_shows_the_equivariance_per_keypoint(model_path, tmp_path, cap
     assert picture.shape == (320, 640, 3)
     # The bars are drawn in the keypoints' colours, not only black on white.
     assert len(np.unique(picture.reshape(-1, 3), axis=0)) > 20
+
+
+def test_detect_help_states_the_smoothing_defaults_of_the_library(capsys):
+    import inspect
+
+    from keras_landmarks.inference.temporal_smoothing import GaussianSmoother
+    from keras_landmarks.inference.temporal_smoothing import SavitzkyGolaySmoother
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["detect", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    savgol = inspect.signature(SavitzkyGolaySmoother).parameters
+    sigma = inspect.signature(GaussianSmoother).parameters["sigma"].default
+    assert f"window length in frames, odd ({savgol['window_length'].default})" in text
+    assert f"polynomial degree ({savgol['polyorder'].default})" in text
+    assert f"deviation in frames ({sigma:g})" in text
+    assert "scipy.signal.savgol_filter" in text and "gaussian_filter1d" in text
+
+
+def test_detect_smoothing_options_need_smooth(model_path, tmp_path, capsys):
+    image = tmp_path / "x.png"
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(image)
+    argv = ["detect", str(image), "--model", str(model_path), "--out", str(tmp_path)]
+    assert main([*argv, "--smooth-window", "5"]) == 2
+    assert "--smooth-window needs --smooth" in capsys.readouterr().err
+    assert main([*argv, "--smooth", "gaussian", "--smooth-order", "1"]) == 2
+    assert "'gaussian' does not take ['polyorder']" in capsys.readouterr().err
+    assert main([*argv, "--smooth", "savgol", "--smooth-window", "4"]) == 2
+    assert "window_length=4" in capsys.readouterr().err
+
+
+def test_detect_tracks_a_video_smoothed_into_csv(model_path, tmp_path):
+    rng = np.random.default_rng(1)
+    _write_video(tmp_path / "clip.mp4", rng.integers(0, 255, (7, 32, 32, 3), np.uint8))
+    out = tmp_path / "out"
+    argv = ["detect", str(tmp_path / "clip.mp4"), "--model", str(model_path)]
+    options = ["--smooth", "savgol", "--smooth-window", "5", "--smooth-order", "1"]
+    assert main([*argv, "--out", str(out), "--format", "csv", *options]) == 0
+    lines = (out / "clip.mp4.keypoints.csv").read_text().splitlines()
+    assert lines[0] == "frame,keypoint,x,y,x_smoothed,y_smoothed"
+    assert len(lines) == 1 + 7 * 4
+    track = read_track(out / "clip.mp4.keypoints.csv")
+    from scipy.signal import savgol_filter
+
+    np.testing.assert_allclose(
+        track["smoothed"],
+        savgol_filter(track["keypoints"], 5, 1, axis=0, mode="interp"),
+        atol=0.02,  # the file holds 2 decimals
+    )
+    with av.open(str(out / "clip.mp4.overlay.mp4")) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 7

@@ -16,8 +16,9 @@ import pytest
 from PIL import Image
 
 from keras_landmarks.cli import build_parser
-from keras_landmarks.cli import commands
 from keras_landmarks.cli import main
+from keras_landmarks.data.files.image_files import read_image_file
+from keras_landmarks.inference import detection_run
 from tests.data.fixtures import counter_frames
 from tests.data.fixtures import write_audio_only_mp4
 from tests.data.fixtures import write_cut_video
@@ -85,7 +86,7 @@ def test_bad_inputs_are_skipped_counted_and_listed(model_path, tmp_path, capsys)
     assert [r["input"] for r in records["detections"]] == [str(good)]
     reasons = {r["input"]: r["reason"] for r in records["skipped"]}
     assert sorted(reasons) == sorted(map(str, bad))
-    assert "DecompressionBomb" in reasons[str(bad[0])]
+    assert "decompression bomb" in reasons[str(bad[0])]
     assert "no video stream" in reasons[str(bad[1])]
     assert "no frame decodes" in reasons[str(bad[2])]
     assert "not an image" in reasons[str(bad[3])]
@@ -112,7 +113,7 @@ def test_records_are_written_as_the_run_goes_and_atomically(
     model_path, tmp_path, monkeypatch
 ):
     inputs = [_good_image(tmp_path / f"{i}.png", seed=i) for i in range(3)]
-    real_resize, calls = commands._resize, []
+    real_resize, calls = detection_run.resize_for_model, []
 
     def resize_then_crash(images, size):
         calls.append(1)
@@ -120,7 +121,7 @@ def test_records_are_written_as_the_run_goes_and_atomically(
             raise RuntimeError("injected crash")
         return real_resize(images, size)
 
-    monkeypatch.setattr(commands, "_resize", resize_then_crash)
+    monkeypatch.setattr(detection_run, "resize_for_model", resize_then_crash)
     with pytest.raises(RuntimeError, match="injected crash"):
         _detect(model_path, inputs, tmp_path / "out", "--no-pictures")
     records = json.loads((tmp_path / "out" / "keypoints.json").read_text())
@@ -155,9 +156,7 @@ def test_16_bit_png_is_read_with_its_full_range_as_training_reads_it(
         tf.io.read_file(str(tmp_path / "wide.png")), channels=3
     ).numpy()
     Image.fromarray(trained_on).save(tmp_path / "narrow.png")
-    np.testing.assert_array_equal(
-        commands._load_image(tmp_path / "wide.png"), trained_on
-    )
+    np.testing.assert_array_equal(read_image_file(tmp_path / "wide.png"), trained_on)
 
     out = tmp_path / "out"
     inputs = [tmp_path / "wide.png", tmp_path / "narrow.png"]

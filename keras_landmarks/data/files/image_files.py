@@ -1,6 +1,7 @@
 """Listing, checking and decoding image files for the tf.data pipelines."""
 
 import os
+import warnings
 
 import numpy as np
 import tensorflow as tf
@@ -12,25 +13,30 @@ from keras_landmarks.data.ops.image_geometry import crop_and_resize
 from keras_landmarks.data.ops.image_geometry import full_image_box
 from keras_landmarks.data.ops.image_geometry import image_size_pair
 
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
+IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
 # File signatures (magic numbers) of the formats `tf.io.decode_image` reads.
 _SIGNATURES = {
     "jpeg": b"\xff\xd8\xff",
     "png": b"\x89PNG\r\n\x1a\n",
     "bmp": b"BM",
     "gif": b"GIF8",
+    "webp": b"RIFF",  # and "WEBP" at byte 8
 }
 # A JPEG ends with the EOI marker, a PNG with its IEND chunk; a file cut short
 # by an interrupted copy or download lacks them. Some writers pad the end, so
 # look in the last kilobyte.
 _JPEG_END, _PNG_END, _TAIL_BYTES = b"\xff\xd9", b"IEND\xaeB`\x82", 1024
+# `read_image_file` refuses larger images before decoding them: a small file
+# whose header claims gigapixels (a decompression bomb) would take all memory.
+# Pillow's default limit: 0.25 GiB of 24-bit pixels.
+MAX_IMAGE_PIXELS = 89_478_485
 
 
 def check_image_file(path):
     """Cheaply checks that `path` looks like a complete image file.
 
     Reads only the first and last kilobyte: the file must exist, be non-empty,
-    start with a JPEG, PNG, BMP or GIF signature and, for JPEG and PNG, end
+    start with a JPEG, PNG, BMP, GIF or WebP signature and, for JPEG and PNG, end
     with the format's end marker (which truncated files lack).
 
     Args:
@@ -55,8 +61,10 @@ def check_image_file(path):
     if size == 0:
         return "empty file"
     kind = next((k for k, sig in _SIGNATURES.items() if head.startswith(sig)), None)
+    if kind == "webp" and head[8:12] != b"WEBP":
+        kind = None  # another RIFF file (a WAV, an AVI)
     if kind is None:
-        return "not a JPEG, PNG, BMP or GIF file (unknown signature)"
+        return "not a JPEG, PNG, BMP, GIF or WebP file (unknown signature)"
     if kind == "jpeg" and _JPEG_END not in tail:
         return "truncated JPEG (no end-of-image marker)"
     if kind == "png" and _PNG_END not in tail:
@@ -177,3 +185,49 @@ def image_dataset(
 
     dataset = tf.data.Dataset.from_tensor_slices(columns)
     return map_skipping_errors(dataset, load, num_parallel_calls)
+
+
+def read_image_file(path):
+    """One image file as uint8 RGB, decoded as the training pipeline decodes it.
+
+    For reading single files outside tf.data (`detect`): the file is checked
+    with `check_image_file`, its header size against `MAX_IMAGE_PIXELS`, then
+    decoded by `decode_image` (so 16-bit grey keeps its high byte, as in
+    training).
+
+    Args:
+        path: str or path-like.
+
+    Returns:
+        uint8 numpy array `(height, width, 3)`.
+
+    Raises:
+        ValueError: the file fails `check_image_file`, its header claims more
+            than `MAX_IMAGE_PIXELS` pixels, or it does not decode.
+    """
+    from PIL import Image
+
+    problem = check_image_file(path)
+    if problem is not None:
+        raise ValueError(problem)
+    # Pillow reads only the header here; it warns (or raises) on sizes that
+    # the explicit check below reports itself.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as header:
+                width, height = header.size
+        except Image.DecompressionBombError as error:
+            raise ValueError(f"refused, a decompression bomb? {error}") from None
+        except OSError as error:  # Pillow cannot parse the header
+            raise ValueError(f"unreadable header: {error}") from None
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValueError(
+            f"refused, a decompression bomb? {width} x {height} pixels is more "
+            f"than MAX_IMAGE_PIXELS={MAX_IMAGE_PIXELS}"
+        )
+    try:
+        image = decode_image(tf.constant(os.fspath(path)))
+    except tf.errors.OpError as error:
+        raise ValueError(f"does not decode: {error.message.splitlines()[0]}") from None
+    return image.numpy().astype("uint8")

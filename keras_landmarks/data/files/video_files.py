@@ -71,11 +71,101 @@ def probe_video(path):
     return num_frames, height, width
 
 
-def decode_leading_frames(path, max_frames):
-    """The first frames of a video that decode, up to `max_frames`.
+class NoFramesError(ValueError):
+    """A video file opens but not one of its frames decodes."""
 
-    Decoding stops at the first corrupt packet or decoder error (a file cut
-    short), so no concealed or half-drawn frame is returned.
+
+class VideoFrameStream:
+    """The frames of a video file, decoded one at a time as they are asked for.
+
+    Memory stays constant whatever the length of the video: iterating yields
+    one uint8 `(H, W, 3)` RGB frame at a time, and nothing keeps the frames
+    already yielded. Decoding stops at the first corrupt packet or decoder
+    error (a file cut short), so no concealed or half-drawn frame is yielded;
+    `note` then says why. Iterate once; close it (or use `with`).
+
+    Args:
+        path: str or path-like.
+        max_frames: optional int >= 1, default None (all frames). Stop after
+            this many frames.
+
+    Attributes:
+        fps: the stream's average frame rate (a `fractions.Fraction`), or
+            None when the container does not say.
+        height, width: ints, the frame size.
+        promised: int, the frame count in the header (0 when unknown).
+        num_frames: int, frames yielded so far.
+        note: None, or a str saying why decoding stopped early.
+
+    Raises:
+        ValueError: `max_frames` < 1, or the file has no video stream.
+        av.FFmpegError (or OSError): the file cannot be opened.
+        NoFramesError: (while iterating) no frame decodes.
+
+    Example:
+
+    >>> with VideoFrameStream("clip.mp4") as frames:
+    ...     for frame in frames:
+    ...         print(frame.shape)
+    """
+
+    def __init__(self, path, max_frames=None):
+        if max_frames is not None and max_frames < 1:
+            raise ValueError(
+                f"`max_frames` must be None or >= 1. Received: max_frames={max_frames}"
+            )
+        self.path = str(path)
+        self.max_frames = max_frames
+        self.num_frames, self.note = 0, None
+        self._container = av.open(self.path)
+        if not self._container.streams.video:
+            self._container.close()
+            raise ValueError(f"{path} has no video stream.")
+        self._stream = self._container.streams.video[0]
+        self.fps = self._stream.average_rate
+        self.height = self._stream.codec_context.height
+        self.width = self._stream.codec_context.width
+        self.promised = int(self._stream.frames or 0)
+
+    def __iter__(self):
+        try:
+            for packet in self._container.demux(self._stream):
+                if packet.is_corrupt:
+                    self.note = f"corrupt data after frame {self.num_frames}"
+                    break
+                for frame in packet.decode():
+                    if (
+                        self.max_frames is not None
+                        and self.num_frames >= self.max_frames
+                    ):
+                        return
+                    self.num_frames += 1
+                    yield frame.to_ndarray(format="rgb24")
+        except av.FFmpegError as error:
+            self.note = f"decoding failed after frame {self.num_frames}: {error}"
+        if self.num_frames == 0:
+            raise NoFramesError(
+                f"no frame decodes (the header promises {self.promised})"
+                + (f"; {self.note}" if self.note else "")
+            )
+        if self.note:
+            self.note = f"{self.note}; using the {self.num_frames} frames that decode"
+
+    def close(self):
+        self._container.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def decode_leading_frames(path, max_frames):
+    """The first frames of a video that decode, up to `max_frames`, in memory.
+
+    See `VideoFrameStream` (which decodes them one at a time) for where
+    decoding stops.
 
     Args:
         path: str or path-like.
@@ -86,35 +176,12 @@ def decode_leading_frames(path, max_frames):
         a str saying why decoding stopped before `max_frames` and the end.
 
     Raises:
-        ValueError: no video stream, or no frame decodes.
+        ValueError: no video stream, or no frame decodes (`NoFramesError`).
         av.FFmpegError: the file cannot be opened.
     """
-    frames, note = [], None
-    with av.open(str(path)) as container:
-        if not container.streams.video:
-            raise ValueError(f"{path} has no video stream.")
-        stream = container.streams.video[0]
-        try:
-            for packet in container.demux(stream):
-                if packet.is_corrupt:
-                    note = f"corrupt data after frame {len(frames)}"
-                    break
-                for frame in packet.decode():
-                    frames.append(frame.to_ndarray(format="rgb24"))
-                if len(frames) >= max_frames:
-                    break
-        except av.FFmpegError as error:
-            note = f"decoding failed after frame {len(frames)}: {error}"
-        promised = int(stream.frames or 0)
-    frames = frames[:max_frames]
-    if not frames:
-        raise ValueError(
-            f"no frame decodes (the header promises {promised})"
-            + (f"; {note}" if note else "")
-        )
-    if note:
-        note = f"{note}; using the {len(frames)} frames that decode"
-    return np.stack(frames), note
+    with VideoFrameStream(path, max_frames) as stream:
+        frames = list(stream)
+    return np.stack(frames), stream.note
 
 
 def _frame_index(frame, stream, start):

@@ -1,14 +1,18 @@
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from keras_landmarks.data.files import image_files
 from keras_landmarks.data.files.bad_files import num_skipped_files
 from keras_landmarks.data.files.bad_files import reset_skipped_files
+from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.image_files import check_image_file
 from keras_landmarks.data.files.image_files import image_dataset
 from keras_landmarks.data.files.image_files import keep_readable
 from keras_landmarks.data.files.image_files import list_image_files
+from keras_landmarks.data.files.image_files import read_image_file
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_corrupt_jpeg
@@ -83,3 +87,37 @@ def test_image_dataset_counts_files_that_fail_to_decode(tmp_path):
 def test_image_dataset_all_bad_raises(tmp_path):
     with pytest.raises(ValueError, match="None of the 1 image files"):
         image_dataset([write_truncated_jpeg(tmp_path / "x.jpg")], 16)
+
+
+def test_read_image_file_decodes_as_training_does(tmp_path):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    array = rng.integers(0, 255, (20, 30, 3), dtype=np.uint8)
+    Image.fromarray(array).save(tmp_path / "a.webp", lossless=True)
+    np.testing.assert_array_equal(read_image_file(tmp_path / "a.webp"), array)
+    assert ".webp" in IMAGE_EXTENSIONS
+    grey = write_image(tmp_path / "g.png", np.full((5, 6), 77, np.uint8))
+    np.testing.assert_array_equal(read_image_file(grey), np.full((5, 6, 3), 77))
+
+
+def test_read_image_file_refuses_bad_files_naming_why(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="truncated JPEG"):
+        read_image_file(write_truncated_jpeg(tmp_path / "cut.jpg"))
+    with pytest.raises(ValueError, match="unreadable header"):
+        read_image_file(write_corrupt_jpeg(tmp_path / "bad.jpg"))
+    # A sound header over scrambled pixel data: the decoder refuses it.
+    png = Path(write_image(tmp_path / "bad.png", np.zeros((20, 30, 3))))
+    data = bytearray(png.read_bytes())
+    start = data.index(b"IDAT") + 4
+    data[start : start + 8] = b"\xff" * 8
+    png.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="does not decode"):
+        read_image_file(png)
+    (tmp_path / "sound.webp").write_bytes(b"RIFF\0\0\0\0WAVEfmt ")
+    with pytest.raises(ValueError, match="unknown signature"):
+        read_image_file(tmp_path / "sound.webp")
+    big = write_image(tmp_path / "big.png", np.zeros((20, 30, 3)))
+    monkeypatch.setattr(image_files, "MAX_IMAGE_PIXELS", 599)
+    with pytest.raises(ValueError, match="decompression bomb.*30 x 20 pixels"):
+        read_image_file(big)
