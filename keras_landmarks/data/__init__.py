@@ -50,14 +50,15 @@ from keras_landmarks.data.ops.thin_plate_spline import sample_tps_parameters
 from keras_landmarks.data.ops.thin_plate_spline import tps_control_points
 from keras_landmarks.data.ops.thin_plate_spline import tps_design_matrix
 from keras_landmarks.data.ops.thin_plate_spline import tps_grid
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
 from keras_landmarks.data.pairs.frame_pairs import make_frame_pair
 from keras_landmarks.data.pairs.frame_pairs import sample_frame_pair
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
+from keras_landmarks.data.pairs.frame_sources import frame_folders
 from keras_landmarks.data.pairs.tps_pairs import make_tps_pair
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 from keras_landmarks.data.synthetic.faces import ALIGNED_FRAMING
 from keras_landmarks.data.synthetic.faces import LOOSE_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
@@ -78,10 +79,11 @@ __all__ = [
     "celeba_mafl",
     "check_image_file",
     "crop_and_resize",
-    "frame_pairs_from_arrays",
-    "frame_pairs_from_folders",
-    "frame_pairs_from_frame_files",
-    "frame_pairs_from_video_files",
+    "FrameArrays",
+    "FrameFiles",
+    "VideoFiles",
+    "frame_folders",
+    "frame_pairs",
     "human36m_pairs",
     "image_dataset",
     "image_folder",

@@ -26,7 +26,8 @@ from keras_landmarks.data.datasets.annotation_files import report_mismatch
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.image_files import image_dataset
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
 
 JOINTS = (
     "head",
@@ -119,7 +120,9 @@ def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
     )
 
 
-def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
+def bbc_pose_pairs(
+    root, split="train", image_size=128, box=None, validate=True, **kwargs
+):
     """Frame pairs from every frame on disk of the BBC-Pose videos of `split`.
 
     Args:
@@ -127,7 +130,9 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
         split: "train", "val" or "test".
         image_size: int or `(height, width)`, default 128.
         box: optional `(x0, y0, x1, y1)` crop applied to every frame.
-        **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
+        validate: bool, default True. Check every frame file first.
+        **kwargs: passed to `frame_pairs` (seed, min_gap, max_gap, flip,
+            swap, num_pairs, shuffle_videos, ...).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
@@ -149,4 +154,5 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
     boxes = None
     if box is not None:
         boxes = [np.tile(np.float32(box), (len(v), 1)) for v in videos]
-    return frame_pairs_from_frame_files(videos, image_size, boxes=boxes, **kwargs)
+    source = FrameFiles(videos, boxes=boxes, validate=validate)
+    return frame_pairs(source, image_size, **kwargs)

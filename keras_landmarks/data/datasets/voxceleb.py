@@ -16,7 +16,8 @@ from pathlib import Path
 
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
 
 # VoxCeleb1 (Nagrani et al. 2017): identities starting with "E" are held out.
 TEST_IDENTITY_PREFIX = "E"
@@ -55,18 +56,19 @@ def voxceleb_videos(root, split="train"):
     return selected
 
 
-def voxceleb_pairs(root, split="train", image_size=128, **kwargs):
-    """Frame pairs of VoxCeleb face tracks (see `frame_pairs_from_frame_files`).
+def voxceleb_pairs(root, split="train", image_size=128, validate=True, **kwargs):
+    """Frame pairs of VoxCeleb face tracks (`frame_pairs` of `FrameFiles`).
 
     Args:
         root: str or path-like, the `unzippedFaces` folder.
         split: "train", "test" or "all".
         image_size: int, default 128.
-        **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
+        validate: bool, default True. Check every frame file first.
+        **kwargs: passed to `frame_pairs` (seed, min_gap, max_gap, flip,
+            swap, num_pairs, shuffle_videos, ...).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
     """
-    return frame_pairs_from_frame_files(
-        voxceleb_videos(root, split), image_size, **kwargs
-    )
+    source = FrameFiles(voxceleb_videos(root, split), validate=validate)
+    return frame_pairs(source, image_size, **kwargs)

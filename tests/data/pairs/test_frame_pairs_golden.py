@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
+from keras_landmarks.data.pairs.frame_sources import frame_folders
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 from tests.data.fixtures import counter_frames
 from tests.data.fixtures import write_image
 from tests.data.fixtures import write_video
@@ -55,36 +56,31 @@ def current_pairs(folder):
         for v in range(3)
     ]
     return {
-        "arrays": _pairs(frame_pairs_from_arrays(frames, seed=3, num_pairs=NUM_PAIRS)),
+        "arrays": _pairs(frame_pairs(FrameArrays(frames), seed=3, num_pairs=NUM_PAIRS)),
         "arrays_annotated": _pairs(
-            frame_pairs_from_arrays(
-                frames,
-                points,
-                boxes,
+            frame_pairs(
+                FrameArrays(frames, points, boxes),
+                8,
                 seed=4,
                 max_gap=9,
-                image_size=8,
                 num_pairs=NUM_PAIRS,
             )
         ),
         "frame_files": _pairs(
-            frame_pairs_from_frame_files(
-                files,
+            frame_pairs(
+                FrameFiles(files, boxes=list(boxes), landmarks=list(points)),
                 8,
-                boxes=list(boxes),
-                landmarks=list(points),
                 seed=5,
                 num_pairs=NUM_PAIRS,
             )
         ),
         "folders": _pairs(
-            frame_pairs_from_folders(folder, 10, seed=6, num_pairs=NUM_PAIRS)
+            frame_pairs(frame_folders(folder), 10, seed=6, num_pairs=NUM_PAIRS)
         ),
         "video_files": _pairs(
-            frame_pairs_from_video_files(
-                grey,
+            frame_pairs(
+                VideoFiles(grey, landmarks=list(points)),
                 8,
-                landmarks=list(points),
                 seed=7,
                 min_gap=2,
                 max_gap=5,
