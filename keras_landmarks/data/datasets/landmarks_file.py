@@ -145,6 +145,7 @@ def read_landmarks_file(path):
     folder = os.path.dirname(os.path.abspath(path))
     paths = [os.path.join(folder, name) for name, _ in rows]
     landmarks = np.stack([points for _, points in rows]).astype("float32")
+    landmarks[np.isnan(landmarks).any(-1)] = np.nan  # half a point is missing
     return paths, landmarks, names
 
 
