@@ -9,16 +9,19 @@ yield {"image", "landmarks": (P, 2) pixel (x, y)}.
 The sub-packages, each importing only those above it:
 
 - `ops/`: array ops (thin-plate-spline warps, bilinear sampler, the smooth
-  loss mask, crops and flips, per-element seeds);
+  loss mask, crops and flips, framing that keeps the aspect ratio,
+  per-element seeds);
 - `files/`: finding, checking and decoding image and video files; the log of
-  skipped bad files;
+  skipped bad files; boxes files;
 - `pairs/`: source/target pairs from thin-plate-spline warps and from two
-  frames of one video (arrays, frame folders, video files);
+  frames of one video (`frame_pairs` over a frame source: arrays, frame
+  files and folders, video files);
 - `datasets/`: the dataset readers with their splits, generic image and video
-  folders;
+  folders, your landmarks files;
 - `synthetic/`: drawn faces and moving figures with exact landmarks;
 
-and `sources.py` picks the training pairs named by a short text spec.
+and `sources.py` picks the training pairs named by a short text spec,
+`evaluation_sources.py` the annotated evaluation splits.
 """
 
 from keras_landmarks.data.datasets.aflw import aflw

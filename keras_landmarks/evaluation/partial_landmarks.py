@@ -16,6 +16,7 @@ import dataclasses
 
 import numpy as np
 
+from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation.regression import LandmarkRegressor
 
 
@@ -24,19 +25,7 @@ def as_partial_points(value, name, num_points=None):
 
     A point is missing when either coordinate is NaN (both become NaN).
     """
-    points = np.array(value, dtype=np.float64)
-    if points.ndim != 3 or points.shape[-1] != 2 or points.shape[0] < 1:
-        raise ValueError(
-            f"`{name}` must have shape (num_images, num_points, 2) with "
-            f"num_images >= 1. Received: {name}.shape={points.shape}"
-        )
-    if num_points is not None and points.shape[1] != num_points:
-        raise ValueError(
-            f"`{name}` must have {num_points} points. "
-            f"Received: {name}.shape={points.shape}"
-        )
-    if np.any(np.isinf(points)):
-        raise ValueError(f"`{name}` must not hold inf. Received inf in `{name}`.")
+    points = as_points(value, name, num_points, allow_nan=True).copy()
     points[np.isnan(points).any(-1)] = np.nan
     return points
 
