@@ -28,8 +28,9 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from keras_landmarks.data import frame_pairs_from_folders
-from keras_landmarks.data import frame_pairs_from_video_files
+from keras_landmarks.data import VideoFiles
+from keras_landmarks.data import frame_folders
+from keras_landmarks.data import frame_pairs
 from keras_landmarks.data import image_folder
 from keras_landmarks.data import tps_pairs
 
@@ -102,11 +103,11 @@ def measure_pipelines(image_size, batch_size, num_pairs, folder):
         "tps_pairs (JPEG folder, decode+resize)": tps_pairs(
             image_folder(jpegs, image_size).repeat(), seed=0
         ),
-        "video pairs (mp4, PyAV decode)": frame_pairs_from_video_files(
-            videos, image_size, num_pairs=10**9
+        "video pairs (mp4, PyAV decode)": frame_pairs(
+            VideoFiles(videos), image_size, num_pairs=10**9
         ),
-        "video pairs (frame folders, JPEG)": frame_pairs_from_folders(
-            frames, image_size, num_pairs=10**9
+        "video pairs (frame folders, JPEG)": frame_pairs(
+            frame_folders(frames), image_size, num_pairs=10**9
         ),
     }
     return {

@@ -22,7 +22,7 @@ Start here:
   keras-landmarks demo                      # synthetic faces: train, evaluate, pictures
   keras-landmarks detect photo.jpg          # keypoints with the shipped preset
   keras-landmarks train --data images:DIR --out runs/mine --minutes 30
-  keras-landmarks evaluate --model runs/mine/model.keras --data synthetic-faces
+  keras-landmarks evaluate --model runs/mine/model.keras --data landmarks:FILE
   keras-landmarks export --model runs/mine/model.keras --out saved_models/mine
 
 Every command takes --help.
@@ -32,8 +32,12 @@ DATA_HELP = """\
 where the training images come from:
   synthetic-faces       faces drawn on the fly, with 5 ground-truth landmarks
   images:DIR            a folder of images (thin-plate-spline pairs)
-  videos:DIR            a folder of video files (frame pairs)
-  frames:DIR            a folder with one sub-folder of frames per video"""
+  videos:DIR            a folder of video files (frame pairs, videos mixed
+                        in each batch)
+  frames:DIR            a folder with one sub-folder of frames per video
+
+Your images and frames keep their aspect ratio (--fit); --boxes crops each
+image to its object first. Fine-tune a trained model with --init-from."""
 
 
 def _int_at_least(text, minimum):
@@ -101,6 +105,21 @@ def _demo_image_size(text):
             f"CPU networks downsample by {factor}), got {value}"
         )
     return value
+
+
+def _eyes(text):
+    parts = text.split(",")
+    try:
+        left, right = (int(part) for part in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected two point indices I,J (e.g. 0,1), got {text!r}"
+        ) from None
+    if left == right or min(left, right) < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected two different indices >= 0, got {text!r}"
+        )
+    return left, right
 
 
 def _existing_path(text):
@@ -228,7 +247,46 @@ def build_parser():
         "reference architecture at 128x128 with the perceptual loss (needs a GPU "
         "for useful speed)",
     )
-    train.add_argument("--num-keypoints", type=_positive_int, default=10, help="K (10)")
+    train.add_argument(
+        "--num-keypoints", type=_positive_int, help="K (10; with --init-from: its K)"
+    )
+    train.add_argument(
+        "--image-size",
+        type=_positive_int,
+        help="side of the square training images (the preset's: cpu 64, paper "
+        "128; with --init-from: the model's)",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        help="Adam's learning rate (the preset's; with --init-from: the saved one)",
+    )
+    train.add_argument(
+        "--init-from",
+        type=_existing_path,
+        metavar="MODEL",
+        help="fine-tune this .keras model (its weights, and its optimizer state "
+        "when it has one) instead of starting from random weights; --steps "
+        "then counts the steps of this run",
+    )
+    train.add_argument(
+        "--fit",
+        choices=("crop", "pad"),
+        help="keep each image's aspect ratio: crop its centre (default) or pad "
+        "it with black bands",
+    )
+    train.add_argument(
+        "--boxes",
+        type=_existing_path,
+        help="images:DIR only: a .csv (file,x0,y0,x1,y1) or .json ({file: [x0, "
+        "y0, x1, y1]}) of object boxes, cropped before resizing",
+    )
+    train.add_argument(
+        "--min-gap", type=_positive_int, help="video pairs: smallest frame gap (3)"
+    )
+    train.add_argument(
+        "--max-gap", type=_positive_int, help="video pairs: largest frame gap (30)"
+    )
     train.add_argument("--steps", type=_positive_int, help="total steps")
     train.add_argument("--minutes", type=_positive_float, help="total training time")
     train.add_argument("--batch-size", type=_positive_int, help="default by preset")
@@ -267,25 +325,69 @@ def build_parser():
 
     evaluate = commands.add_parser(
         "evaluate",
-        help="the paper's evaluation of a trained model",
+        help="the paper's evaluation of a trained model, on your annotations too",
         description="Fits least squares without bias from the model's keypoints "
-        "to annotated landmarks on a training split and reports the test error "
-        "beside the mean-shape and untrained-detector baselines.",
+        "to annotated landmarks on a regression split and reports the test error "
+        "beside the mean-shape and untrained-detector baselines, the sample-"
+        "efficiency curve (error against annotated images) and the label-free "
+        "measures of both detectors. Missing points (NaN) are left out. With "
+        "--out: results.json, regression.png (regressed, red, against annotated "
+        "points, green) and sample_efficiency.png.",
+        epilog="evaluation data:\n"
+        "  synthetic-faces   faces drawn from --seed with their 5 landmarks\n"
+        "  landmarks:FILE    your annotations: FILE.csv, rows file,x0,y0,x1,y1,...\n"
+        "                    (an optional header names the points) or FILE.json\n"
+        '                    {"img.jpg": [[x, y], null, ...]}; paths relative to\n'
+        "                    FILE; empty, nan or null for a missing point\n"
+        "  mafl:DIR          MAFL in the CelebA folder (paper splits)\n"
+        "  aflw:DIR          AFLW (paper splits)\n"
+        "  bbcpose:DIR       BBC-Pose (train frames regress, test frames score)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_model_or_preset(evaluate)
     evaluate.add_argument(
         "--data",
         default="synthetic-faces",
-        choices=("synthetic-faces",),
-        help="labelled evaluation data (synthetic-faces)",
+        help="labelled evaluation data, see below (synthetic-faces)",
     )
     evaluate.add_argument(
         "--num-train",
         type=_positive_int,
-        default=1000,
-        help="images the regression is fitted on; more than 2K (1000)",
+        help="images the regression is fitted on; more than 2K (synthetic "
+        "faces: 1000; a landmarks file: 3/4 of its images; a dataset: its split)",
     )
-    evaluate.add_argument("--num-test", type=_positive_int, default=500)
+    evaluate.add_argument(
+        "--num-test",
+        type=_positive_int,
+        help="test images (synthetic faces: 500; otherwise the rest, or the split)",
+    )
+    evaluate.add_argument(
+        "--eyes",
+        type=_eyes,
+        metavar="I,J",
+        help="normalise errors by the distance of points I and J (the inter-"
+        "ocular distance; synthetic faces, MAFL and AFLW: 0,1); without it, by "
+        "the image side",
+    )
+    evaluate.add_argument(
+        "--within",
+        type=_positive_float,
+        metavar="PIXELS",
+        help="also report the %% of points within PIXELS of the annotation, in "
+        "pixels of the model's input image (BBC-Pose: 6)",
+    )
+    evaluate.add_argument(
+        "--fit",
+        choices=("crop", "pad"),
+        help="landmarks:FILE: keep each image's aspect ratio by cropping its "
+        "centre (default) or padding it",
+    )
+    evaluate.add_argument(
+        "--boxes",
+        type=_existing_path,
+        help="landmarks:FILE: a .csv or .json of object boxes (file,x0,y0,x1,y1), "
+        "cropped before resizing",
+    )
     evaluate.add_argument("--seed", type=int, default=100)
     evaluate.add_argument(
         "--out", help="folder for results.json (the scores and the label-free measures)"

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import keras
 
-# Images the label-free measures of `train --curve-every` and `evaluate` use.
+# Images the label-free measures of `train --curve-every` and `visualize` use.
 CURVE_IMAGES = 64
-LABEL_FREE_IMAGES = 200
 
 
 def demo(args):
@@ -42,10 +41,6 @@ def train(args):
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.models.presets import CPU_BATCH_SIZE
     from keras_landmarks.models.presets import PAPER_BATCH_SIZE
-    from keras_landmarks.models.presets import cpu_model
-    from keras_landmarks.models.presets import cpu_optimizer
-    from keras_landmarks.models.presets import make_reconstruction_loss
-    from keras_landmarks.models.presets import paper_model
     from keras_landmarks.precision import announce_precision
     from keras_landmarks.training.learning_curve import CURVE_FILENAME
     from keras_landmarks.training.learning_curve import LearningCurve
@@ -64,7 +59,7 @@ def train(args):
                 "--equivariance-weight needs still images (each pair's warp is "
                 f"known); {args.data} gives video frame pairs"
             )
-        if args.preset == "cpu":
+        if args.preset == "cpu" and not args.init_from:
             print(
                 "Video frame pairs carry no warp: training without the "
                 "cpu preset's equivariance term."
@@ -72,31 +67,21 @@ def train(args):
         equivariance["equivariance_weight"] = 0.0
     announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
-    if args.preset == "paper":
-        loss = make_reconstruction_loss(
-            args.loss or "perceptual", args.vgg, args.vgg_weights
-        )
-        model = paper_model(
-            args.num_keypoints, reconstruction_loss=loss, **equivariance
-        )
-        model.compile()
-        batch_size = args.batch_size or PAPER_BATCH_SIZE
+    if args.init_from:
+        model = _model_to_fine_tune(args, equivariance)
     else:
-        loss = make_reconstruction_loss(
-            args.loss or "pixel_l2", args.vgg, args.vgg_weights
-        )
-        model = cpu_model(
-            args.num_keypoints,
-            reconstruction_loss=loss,
-            **equivariance,
-        )
-        model.compile(optimizer=cpu_optimizer())
-        batch_size = args.batch_size or CPU_BATCH_SIZE
+        model = _preset_model(args, equivariance)
+    batch_size = args.batch_size or (
+        PAPER_BATCH_SIZE if args.preset == "paper" else CPU_BATCH_SIZE
+    )
+    options = {"fit": args.fit, "boxes": args.boxes}
+    options.update(min_gap=args.min_gap, max_gap=args.max_gap)
     pairs = training_pairs(
         args.data,
         model.image_size[0],
         seed=args.seed,
         return_grid=model.equivariance_weight > 0,
+        **{name: value for name, value in options.items() if value is not None},
     )
     output_folder(args.out)
     callbacks = []
@@ -111,13 +96,17 @@ def train(args):
                 log_dir=os.path.join(args.out, "logs", "curve"),
             )
         )
+    # A fine-tuned model has made steps already: --steps counts this run's.
+    steps = args.steps
+    if steps is not None:
+        steps += int(keras.ops.convert_to_numpy(model.optimizer.iterations))
     # No annotations: `results.json` holds the run's steps, time and settings.
     settings = {k: v for k, v in vars(args).items() if k not in ("command", "backend")}
     run_and_evaluate(
         model,
         pairs,
         args.out,
-        steps=args.steps,
+        steps=steps,
         max_minutes=args.minutes,
         batch_size=batch_size,
         callbacks=callbacks,
@@ -126,57 +115,82 @@ def train(args):
     print(f"Model: {os.path.join(args.out, 'model.keras')}")
 
 
+def _preset_model(args, equivariance):
+    """A new model of `args.preset`, compiled; options left out keep its defaults."""
+    from keras_landmarks.models.optimizer import reference_optimizer
+    from keras_landmarks.models.presets import cpu_model
+    from keras_landmarks.models.presets import cpu_optimizer
+    from keras_landmarks.models.presets import make_reconstruction_loss
+    from keras_landmarks.models.presets import paper_model
+
+    paper = args.preset == "paper"
+    loss = make_reconstruction_loss(
+        args.loss or ("perceptual" if paper else "pixel_l2"), args.vgg, args.vgg_weights
+    )
+    given = {"num_keypoints": args.num_keypoints, "image_size": args.image_size}
+    given = {name: value for name, value in given.items() if value is not None}
+    make_model, make_optimizer = (
+        (paper_model, reference_optimizer) if paper else (cpu_model, cpu_optimizer)
+    )
+    model = make_model(reconstruction_loss=loss, **given, **equivariance)
+    rate = {} if args.learning_rate is None else {"learning_rate": args.learning_rate}
+    model.compile(optimizer=make_optimizer(**rate))
+    return model
+
+
+def _model_to_fine_tune(args, equivariance):
+    """The `--init-from` model, checked against the options given with it."""
+    from keras_landmarks.models.optimizer import reference_optimizer
+    from keras_landmarks.models.presets import cpu_optimizer
+    from keras_landmarks.training.fine_tuning import model_to_fine_tune
+
+    make_optimizer = reference_optimizer if args.preset == "paper" else cpu_optimizer
+    model = model_to_fine_tune(args.init_from, make_optimizer, args.learning_rate)
+    found = {"num_keypoints": model.num_keypoints, "image_size": model.image_size[0]}
+    for name, value in found.items():
+        given = getattr(args, name)
+        if given is not None and given != value:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(
+                f"{flag} {given} differs from the model in {args.init_from} "
+                f"({name}={value}); leave {flag} out to fine-tune it"
+            )
+    if model.equivariance_weight > 0 and equivariance.get("equivariance_weight") == 0:
+        raise ValueError(
+            f"{args.init_from} was trained with an equivariance term "
+            f"(weight {model.equivariance_weight}), which needs still-image pairs; "
+            f"{args.data} gives video frame pairs"
+        )
+    return model
+
+
 def evaluate(args):
-    from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
-    from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
-    from keras_landmarks.data.synthetic.faces import make_faces
-    from keras_landmarks.training.learning_curve import label_free_measures
-    from keras_landmarks.training.run import predict_points
-    from keras_landmarks.training.run import score_evaluations
-    from keras_landmarks.training.run import write_results
+    from keras_landmarks.data.evaluation_sources import evaluation_splits
+    from keras_landmarks.training.model_evaluation import evaluate_model
 
     model = _landmark_model(args)
     if args.out:
         output_folder(args.out)  # before the work, not after
-    _check_regression_size(args.num_train, model.num_keypoints)
-    size = model.image_size[0]
-    images, landmarks = make_faces(
-        args.num_train + args.num_test, size=size, seed=args.seed
+    if args.num_train is not None:
+        _check_regression_size(args.num_train, model.num_keypoints)
+    framing = {"fit": args.fit, "boxes": args.boxes}
+    splits = evaluation_splits(
+        args.data,
+        model.image_size[0],
+        args.num_train,
+        args.num_test,
+        seed=args.seed,
+        **{name: value for name, value in framing.items() if value is not None},
     )
-    images = images.astype("float32")
-    n = args.num_train
-    splits = LabelledSplits(
-        images[:n],
-        landmarks[:n],
-        images[n:],
-        landmarks[n:],
-        landmark_names=LANDMARK_NAMES,
-        name="synthetic_faces",
+    evaluate_model(
+        model,
+        splits,
+        args.out,
+        seed=args.seed,
+        eyes=args.eyes,
+        within=args.within,
+        details={"model": args.model or f"preset {args.preset}", "data": args.data},
     )
-    # The untrained baseline by the pipeline's rule: the same architecture
-    # initialised from the seed.
-    keras.utils.set_random_seed(args.seed)
-    untrained = model.__class__.from_config(model.get_config())
-    scores, _ = score_evaluations(
-        [splits],
-        [predict_points(model, splits.train_images, splits.test_images)],
-        [predict_points(untrained, splits.train_images, splits.test_images)],
-        size,
-    )
-    label_free = label_free_measures(
-        model, splits.test_images[:LABEL_FREE_IMAGES], seed=args.seed
-    )
-    print(_format_label_free(label_free))
-    if args.out:
-        write_results(
-            args.out,
-            {
-                "backend": keras.backend.backend(),
-                "model": args.model or f"preset {args.preset}",
-                **scores,
-                "label_free": label_free,
-            },
-        )
 
 
 def _check_regression_size(num_train, num_keypoints):
@@ -191,22 +205,6 @@ def _check_regression_size(num_train, num_keypoints):
             "keypoint coordinates), so it needs more training images than that: "
             f"give --num-train {unknowns + 1} at least (default 1000)"
         )
-
-
-def _format_label_free(measures):
-    """Lines of the label-free measures (`label_free_measures`) for the terminal."""
-    per_keypoint = ", ".join(f"{v:.1f}" for v in measures["equivariance_per_keypoint"])
-    lines = [
-        "label-free (no annotations used), % of the image size, lower is better:",
-        f"  equivariance error  {measures['equivariance_percent']:.2f} "
-        f"(per keypoint: {per_keypoint})",
-    ]
-    if "geometry_follow_percent" in measures:
-        lines.append(
-            f"  geometry-follow     {measures['geometry_follow_percent']:.2f} "
-            "(keypoints of a swapped reconstruction against its geometry image)"
-        )
-    return "\n".join(lines)
 
 
 def output_folder(path):
@@ -306,6 +304,7 @@ def visualize(args):
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.training.learning_curve import label_free_measures
     from keras_landmarks.training.loop import first_pairs
+    from keras_landmarks.training.model_evaluation import format_label_free
     from keras_landmarks.visualization import keypoint_bars
     from keras_landmarks.visualization import model_pictures
     from keras_landmarks.visualization import save_png
@@ -319,7 +318,7 @@ def visualize(args):
     )
     written = model_pictures(model, {k: v[:8] for k, v in pairs.items()}, args.out)
     measures = label_free_measures(model, pairs["target"], seed=args.seed)
-    print(_format_label_free(measures))
+    print(format_label_free(measures))
     picture = keypoint_bars(
         measures["equivariance_per_keypoint"],
         "equivariance error per keypoint (label-free)",

@@ -9,16 +9,19 @@ yield {"image", "landmarks": (P, 2) pixel (x, y)}.
 The sub-packages, each importing only those above it:
 
 - `ops/`: array ops (thin-plate-spline warps, bilinear sampler, the smooth
-  loss mask, crops and flips, per-element seeds);
+  loss mask, crops and flips, framing that keeps the aspect ratio,
+  per-element seeds);
 - `files/`: finding, checking and decoding image and video files; the log of
-  skipped bad files;
+  skipped bad files; boxes files;
 - `pairs/`: source/target pairs from thin-plate-spline warps and from two
-  frames of one video (arrays, frame folders, video files);
+  frames of one video (`frame_pairs` over a frame source: arrays, frame
+  files and folders, video files);
 - `datasets/`: the dataset readers with their splits, generic image and video
-  folders;
+  folders, your landmarks files;
 - `synthetic/`: drawn faces and moving figures with exact landmarks;
 
-and `sources.py` picks the training pairs named by a short text spec.
+and `sources.py` picks the training pairs named by a short text spec,
+`evaluation_sources.py` the annotated evaluation splits.
 """
 
 from keras_landmarks.data.datasets.aflw import aflw
@@ -50,14 +53,15 @@ from keras_landmarks.data.ops.thin_plate_spline import sample_tps_parameters
 from keras_landmarks.data.ops.thin_plate_spline import tps_control_points
 from keras_landmarks.data.ops.thin_plate_spline import tps_design_matrix
 from keras_landmarks.data.ops.thin_plate_spline import tps_grid
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
 from keras_landmarks.data.pairs.frame_pairs import make_frame_pair
 from keras_landmarks.data.pairs.frame_pairs import sample_frame_pair
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
+from keras_landmarks.data.pairs.frame_sources import frame_folders
 from keras_landmarks.data.pairs.tps_pairs import make_tps_pair
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 from keras_landmarks.data.synthetic.faces import ALIGNED_FRAMING
 from keras_landmarks.data.synthetic.faces import LOOSE_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
@@ -78,10 +82,11 @@ __all__ = [
     "celeba_mafl",
     "check_image_file",
     "crop_and_resize",
-    "frame_pairs_from_arrays",
-    "frame_pairs_from_folders",
-    "frame_pairs_from_frame_files",
-    "frame_pairs_from_video_files",
+    "FrameArrays",
+    "FrameFiles",
+    "VideoFiles",
+    "frame_folders",
+    "frame_pairs",
     "human36m_pairs",
     "image_dataset",
     "image_folder",

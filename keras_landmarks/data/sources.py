@@ -4,9 +4,12 @@ import tensorflow as tf
 
 from keras_landmarks.data.datasets.image_folder import image_folder_pairs
 from keras_landmarks.data.datasets.video_folder import video_folder_pairs
+from keras_landmarks.data.ops.framing import DEFAULT_FIT
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
+from keras_landmarks.data.pairs.frame_pairs import MAX_GAP
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
+from keras_landmarks.data.pairs.frame_sources import frame_folders
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
 from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.data.synthetic.figures import make_figure_sequences
@@ -35,8 +38,20 @@ def has_known_warp(spec):
     return kind in WARPED_KINDS
 
 
-def training_pairs(spec, image_size, seed=0, return_grid=False):
+def training_pairs(
+    spec,
+    image_size,
+    seed=0,
+    return_grid=False,
+    fit=DEFAULT_FIT,
+    boxes=None,
+    min_gap=None,
+    max_gap=None,
+):
     """An endless, shuffled `tf.data.Dataset` of pair dicts for `spec`.
+
+    Video and frame folders give pairs from the videos in a random order per
+    round (`frame_pairs(..., shuffle_videos=True)`), so a batch mixes videos.
 
     Args:
         spec: one of `SPECS` (`"synthetic-faces"`, `"images:photos/"`, ...).
@@ -44,6 +59,13 @@ def training_pairs(spec, image_size, seed=0, return_grid=False):
         seed: int, default 0.
         return_grid: bool, default False. Also yield each pair's warp
             ("source_grid"); only for still-image specs (`has_known_warp`).
+        fit: `"crop"` (default) or `"pad"`: how your images and frames keep
+            their aspect ratio (`framing_box`); the synthetic data is drawn
+            at `image_size`.
+        boxes: optional boxes file (`.csv`/`.json`, `boxes_file`) for
+            `images:DIR`: each image is cropped to its box first.
+        min_gap, max_gap: optional ints, the frame-gap range of video specs
+            (default: `frame_pairs`' 3 and 30, the paper's).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"}, unbatched.
@@ -55,6 +77,21 @@ def training_pairs(spec, image_size, seed=0, return_grid=False):
             "equivariance_weight=0."
         )
     kind, _, path = spec.partition(":")
+    gaps = {
+        name: value
+        for name, value in (("min_gap", min_gap), ("max_gap", max_gap))
+        if value is not None
+    }
+    if gaps and kind in WARPED_KINDS:
+        raise ValueError(
+            f"Frame gaps apply to video specs; {spec!r} gives warped still "
+            f"images. Received: {gaps}"
+        )
+    if boxes is not None and kind != "images":
+        raise ValueError(
+            f"A boxes file applies to images:DIR. Received: spec={spec!r}, "
+            f"boxes={boxes!r}"
+        )
     if kind == "synthetic-faces" and not path:
         images, _ = make_faces(SYNTHETIC_FACES, size=image_size, seed=seed)
         dataset = (
@@ -68,12 +105,8 @@ def training_pairs(spec, image_size, seed=0, return_grid=False):
         frames, _, _ = make_figure_sequences(
             SYNTHETIC_SEQUENCES, SYNTHETIC_SEQUENCE_LENGTH, size=image_size, seed=seed
         )
-        return frame_pairs_from_arrays(
-            frames,
-            seed=seed,
-            max_gap=min(30, SYNTHETIC_SEQUENCE_LENGTH - 1),
-            num_pairs=ENDLESS,
-        )
+        gaps.setdefault("max_gap", min(MAX_GAP, SYNTHETIC_SEQUENCE_LENGTH - 1))
+        return frame_pairs(FrameArrays(frames), seed=seed, num_pairs=ENDLESS, **gaps)
     if kind == "images" and path:
         return image_folder_pairs(
             path,
@@ -82,11 +115,14 @@ def training_pairs(spec, image_size, seed=0, return_grid=False):
             shuffle_buffer=1000,
             repeat=True,
             return_grid=return_grid,
+            fit=fit,
+            boxes=boxes,
         )
     # Pair sampling is lazy: an endless index range gives fresh pairs every pass.
+    videos = dict(seed=seed, num_pairs=ENDLESS, shuffle_videos=True, fit=fit, **gaps)
     if kind == "videos" and path:
-        return video_folder_pairs(path, image_size, seed=seed, num_pairs=ENDLESS)
+        return video_folder_pairs(path, image_size, **videos)
     if kind == "frames" and path:
-        return frame_pairs_from_folders(path, image_size, seed=seed, num_pairs=ENDLESS)
+        return frame_pairs(frame_folders(path), image_size, **videos)
     choices = "\n".join(f"  {name:18s} {text}" for name, text in SPECS.items())
     raise ValueError(f"Unknown data spec {spec!r}. Expected one of:\n{choices}")

@@ -3,9 +3,10 @@
 import numpy as np
 
 
-def as_points(value, name, num_points=None):
+def as_points(value, name, num_points=None, allow_nan=False):
     """Returns `value` as a finite float64 array of shape `(N, P, 2)`.
 
+    With `allow_nan`, NaN (a missing point) is allowed; inf never is.
     Raises `ValueError` naming `name` and the received shape otherwise.
     """
     points = np.asarray(value, dtype=np.float64)
@@ -19,7 +20,10 @@ def as_points(value, name, num_points=None):
             f"`{name}` must have {num_points} points. "
             f"Received: {name}.shape={points.shape}"
         )
-    if not np.all(np.isfinite(points)):
+    if allow_nan:
+        if np.any(np.isinf(points)):
+            raise ValueError(f"`{name}` must not hold inf. Received inf in `{name}`.")
+    elif not np.all(np.isfinite(points)):
         raise ValueError(f"`{name}` must be finite. Received NaN or inf in `{name}`.")
     return points
 

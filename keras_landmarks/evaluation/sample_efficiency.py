@@ -7,6 +7,8 @@ import numpy as np
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation.metrics import inter_ocular_error
+from keras_landmarks.evaluation.partial_landmarks import as_partial_points
+from keras_landmarks.evaluation.partial_landmarks import fit_partial_regressor
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.integers import is_integer
 
@@ -55,6 +57,7 @@ def sample_efficiency_curve(
     seed=0,
     bias=False,
     metric=inter_ocular_error,
+    allow_missing=False,
 ):
     """Fits the regressor on random subsets of `n` images and tests each fit.
 
@@ -78,6 +81,9 @@ def sample_efficiency_curve(
         bias: bool, default False. Passed to `fit_landmark_regressor`.
         metric: callable `(predictions, landmarks) -> float`, default
             `inter_ocular_error` (in %).
+        allow_missing: bool, default False. Landmarks may be NaN (missing):
+            each is fitted on the images that annotate it
+            (`fit_partial_regressor`, no bias) and `metric` must skip them.
 
     Returns:
         A `SampleEfficiencyCurve`.
@@ -94,11 +100,12 @@ def sample_efficiency_curve(
     ((1, 10, 40), (100,))
     """
     train_keypoints = as_points(train_keypoints, "train_keypoints")
-    train_landmarks = as_points(train_landmarks, "train_landmarks")
+    check_landmarks = as_partial_points if allow_missing else as_points
+    train_landmarks = check_landmarks(train_landmarks, "train_landmarks")
     test_keypoints = as_points(
         test_keypoints, "test_keypoints", train_keypoints.shape[1]
     )
-    test_landmarks = as_points(
+    test_landmarks = check_landmarks(
         test_landmarks, "test_landmarks", train_landmarks.shape[1]
     )
     check_same_length(
@@ -137,9 +144,14 @@ def sample_efficiency_curve(
         size_errors = []
         for _ in range(draws):
             subset = np.sort(rng.choice(num_train, size=size, replace=False))
-            regressor = fit_landmark_regressor(
-                train_keypoints[subset], train_landmarks[subset], bias=bias
-            )
+            if allow_missing:
+                regressor = fit_partial_regressor(
+                    train_keypoints[subset], train_landmarks[subset]
+                )
+            else:
+                regressor = fit_landmark_regressor(
+                    train_keypoints[subset], train_landmarks[subset], bias=bias
+                )
             size_errors.append(
                 metric(regressor.predict(test_keypoints), test_landmarks)
             )

@@ -3,6 +3,7 @@
 import logging
 import math
 import os
+import sys
 
 import keras
 import numpy as np
@@ -44,6 +45,24 @@ def _batches(pairs, batch_size):
     if len(spec["source"].shape) == 3:
         pairs = pairs.batch(batch_size, drop_remainder=True)
     return pairs.repeat().prefetch(tf.data.AUTOTUNE)
+
+
+def fit_verbosity(verbose="auto", stream=None):
+    """`fit`'s `verbose` for where the output goes.
+
+    `"auto"` is a progress bar (1) on a terminal and one line per epoch (2)
+    elsewhere (a log file, `nohup`, CI), where a bar redrawn every step
+    fills the log with its redraws. Any other value is returned as it is.
+
+    Args:
+        verbose: `"auto"` (default), 0, 1 or 2.
+        stream: the output, default `sys.stdout`.
+    """
+    if verbose != "auto":
+        return verbose
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    return 1 if isatty is not None and isatty() else 2
 
 
 def first_pairs(pairs, count):
@@ -89,7 +108,8 @@ def train(
             per epoch.
         preview_every: int, default 1. Epochs between pictures; 0 for none.
         num_preview: int, default 6. Pairs in each picture.
-        verbose: as `fit`'s (progress bar by default).
+        verbose: as `fit`'s; default `"auto"`: a progress bar on a terminal,
+            one line per epoch otherwise (`fit_verbosity`).
         callbacks: extra Keras callbacks.
 
     Returns:
@@ -169,7 +189,7 @@ def train(
         initial_epoch=initial_epoch,
         steps_per_epoch=steps_per_epoch,
         callbacks=all_callbacks,
-        verbose=verbose,
+        verbose=fit_verbosity(verbose),
         shuffle=False,  # tf.data: shuffled (or not) by the caller
     )
     _save_model(model, run_dir)

@@ -5,7 +5,8 @@ import os
 
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
 from keras_landmarks.data.synthetic.figures import BBC_POSE_JOINTS
 from keras_landmarks.data.synthetic.figures import JOINT_NAMES
 from keras_landmarks.data.synthetic.figures import make_figure_sequences
@@ -67,7 +68,7 @@ def run_synthetic_figures(
 
     Videos come from `make_figure_sequences` (training seed `seed`,
     regression seed `seed + 1`, test seed `seed + 2`), pairs from
-    `frame_pairs_from_arrays` (gap 1..30 frames, flips, swaps). Evaluation is
+    `frame_pairs` of `FrameArrays` (gap 1..30 frames, flips, swaps). Evaluation is
     the paper's BBC-Pose protocol: least squares without bias from the K
     keypoints to the 7 joints, % of joints within `distance` px, beside the
     mean-shape and untrained-detector baselines, plus the accuracy-vs-distance
@@ -111,8 +112,8 @@ def run_synthetic_figures(
             equivariance_weight=0.0,
             appearance_pooling=None,
         )
-    pairs = frame_pairs_from_arrays(
-        frames,
+    pairs = frame_pairs(
+        FrameArrays(frames),
         seed=seed,
         max_gap=min(MAX_GAP, sequence_length - 1),
         num_pairs=ENDLESS,

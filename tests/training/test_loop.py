@@ -109,3 +109,38 @@ def test_bad_arguments(tmp_path):
         train(uncompiled, _pairs(), tmp_path, steps=1)
     with pytest.raises(ValueError, match="max_seconds"):
         TimeBudget(0)
+
+
+class _Stream:
+    def __init__(self, tty):
+        self.tty = tty
+
+    def isatty(self):
+        return self.tty
+
+
+def test_fit_verbosity_is_a_bar_on_a_terminal_and_a_line_per_epoch_elsewhere():
+    from keras_landmarks.training.loop import fit_verbosity
+
+    assert fit_verbosity("auto", _Stream(True)) == 1
+    assert fit_verbosity("auto", _Stream(False)) == 2
+    assert fit_verbosity("auto", object()) == 2  # no isatty: not a terminal
+    assert fit_verbosity(0, _Stream(True)) == 0
+
+
+def test_log_to_a_file_has_one_line_per_epoch(tmp_path, capsys):
+    # pytest's captured stdout is not a terminal, like a log file.
+    train(
+        _model(),
+        _pairs(),
+        tmp_path,
+        steps=6,
+        batch_size=4,
+        steps_per_epoch=2,
+        preview_every=0,
+    )
+    out = capsys.readouterr().out
+    assert "\r" not in out and "\b" not in out  # no redrawn bar
+    epoch_lines = [line for line in out.splitlines() if "loss:" in line]
+    assert len(epoch_lines) == 3
+    assert all(line.startswith("2/2 ") for line in epoch_lines)

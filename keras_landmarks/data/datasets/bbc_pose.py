@@ -34,7 +34,8 @@ from keras_landmarks.data.datasets.annotation_files import report_mismatch
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.image_files import image_dataset
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
 
 JOINTS = (
     "head",
@@ -184,7 +185,9 @@ def bbc_pose(root, split="test", image_size=128, box=None, validate=True):
     )
 
 
-def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
+def bbc_pose_pairs(
+    root, split="train", image_size=128, box=None, validate=True, **kwargs
+):
     """Frame pairs from every frame on disk of the BBC-Pose videos of `split`.
 
     Args:
@@ -193,7 +196,9 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
         image_size: int or `(height, width)`, default 128.
         box: optional `(x0, y0, x1, y1)` crop applied to every frame, or
             `"signer"` (each video's square around its signer, see `bbc_pose`).
-        **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
+        validate: bool, default True. Check every frame file first.
+        **kwargs: passed to `frame_pairs` (seed, min_gap, max_gap, flip,
+            swap, num_pairs, shuffle_videos, ...).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
@@ -218,5 +223,9 @@ def bbc_pose_pairs(root, split="train", image_size=128, box=None, **kwargs):
     if box is None:
         boxes = None
     else:
-        boxes = [np.tile(b, (len(v), 1)) for v, b in zip(videos, boxes, strict=True)]
-    return frame_pairs_from_frame_files(videos, image_size, boxes=boxes, **kwargs)
+        boxes = [
+            np.tile(np.float32(b), (len(v), 1))
+            for v, b in zip(videos, boxes, strict=True)
+        ]
+    source = FrameFiles(videos, boxes=boxes, validate=validate)
+    return frame_pairs(source, image_size, **kwargs)

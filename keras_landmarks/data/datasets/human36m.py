@@ -25,7 +25,8 @@ import numpy as np
 from keras_landmarks.data.datasets.annotation_files import report_mismatch
 from keras_landmarks.data.pairs.frame_pairs import MAX_GAP
 from keras_landmarks.data.pairs.frame_pairs import MIN_GAP
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 
 # Paper: subjects used for training and testing.
 TRAIN_SUBJECTS = ("S1", "S5", "S6", "S7", "S8", "S9")
@@ -131,7 +132,8 @@ def human36m_pairs(
             use instead of the split's.
         min_gap: int, default 3 (paper).
         max_gap: int, default 30 (paper).
-        **kwargs: seed, flip, swap, num_pairs, num_parallel_calls.
+        **kwargs: passed to `frame_pairs` (seed, flip, swap, num_pairs,
+            shuffle_videos, num_parallel_calls).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
@@ -141,11 +143,14 @@ def human36m_pairs(
     if subjects is None:
         subjects = TRAIN_SUBJECTS if split == "train" else TEST_SUBJECTS
     paths, poses = human36m_videos(root, subjects)
-    return frame_pairs_from_video_files(
+    source = VideoFiles(
         paths,
-        image_size,
         boxes=[loose_boxes(p) for p in poses],
         landmarks=poses if with_landmarks else None,
+    )
+    return frame_pairs(
+        source,
+        image_size,
         min_gap=min_gap,
         max_gap=max_gap,
         **kwargs,

@@ -1,7 +1,8 @@
 """A generic folder of videos as frame pairs (PyAV decoding)."""
 
 from keras_landmarks.data.files.video_files import list_video_files
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 
 
 def video_folder_pairs(root, image_size=128, recursive=True, **kwargs):
@@ -15,8 +16,8 @@ def video_folder_pairs(root, image_size=128, recursive=True, **kwargs):
         root: str or path-like.
         image_size: int or `(height, width)`, default 128.
         recursive: bool, default True.
-        **kwargs: passed to `frame_pairs_from_video_files` (seed, min_gap,
-            max_gap, flip, swap, num_pairs, num_parallel_calls).
+        **kwargs: passed to `frame_pairs` (seed, min_gap, max_gap, flip,
+            swap, num_pairs, shuffle_videos, fit, num_parallel_calls).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
@@ -25,4 +26,4 @@ def video_folder_pairs(root, image_size=128, recursive=True, **kwargs):
         ValueError: `root` is missing or holds no video files.
     """
     paths = list_video_files(root, recursive=recursive)
-    return frame_pairs_from_video_files(paths, image_size, **kwargs)
+    return frame_pairs(VideoFiles(paths), image_size, **kwargs)

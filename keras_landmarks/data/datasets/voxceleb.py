@@ -21,7 +21,8 @@ from pathlib import Path
 from keras_landmarks.data.datasets.annotation_files import read_name_list
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_frame_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.frame_sources import FrameFiles
 
 # VoxCeleb1 (Nagrani et al. 2017): identities starting with "E" are held out.
 TEST_IDENTITY_PREFIX = "E"
@@ -102,20 +103,28 @@ def voxceleb_videos(root, split="train", excluded_identities=()):
 
 
 def voxceleb_pairs(
-    root, split="train", image_size=128, excluded_identities=(), **kwargs
+    root,
+    split="train",
+    image_size=128,
+    excluded_identities=(),
+    validate=True,
+    **kwargs,
 ):
-    """Frame pairs of VoxCeleb face tracks (see `frame_pairs_from_frame_files`).
+    """Frame pairs of VoxCeleb face tracks (`frame_pairs` of `FrameFiles`).
 
     Args:
         root: str or path-like, the `unzippedFaces` folder.
         split: "train", "test" or "all".
         image_size: int, default 128.
         excluded_identities: identities left out (see `voxceleb_videos`).
-        **kwargs: seed, min_gap, max_gap, flip, swap, num_pairs, validate.
+        validate: bool, default True. Check every frame file first.
+        **kwargs: passed to `frame_pairs` (seed, min_gap, max_gap, flip,
+            swap, num_pairs, shuffle_videos, ...).
 
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"} dicts.
     """
-    return frame_pairs_from_frame_files(
-        voxceleb_videos(root, split, excluded_identities), image_size, **kwargs
+    source = FrameFiles(
+        voxceleb_videos(root, split, excluded_identities), validate=validate
     )
+    return frame_pairs(source, image_size, **kwargs)

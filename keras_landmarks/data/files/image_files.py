@@ -9,6 +9,8 @@ import tensorflow as tf
 from keras_landmarks.data.files.bad_files import map_skipping_errors
 from keras_landmarks.data.files.bad_files import report_bad_file
 from keras_landmarks.data.files.file_listing import list_files
+from keras_landmarks.data.ops.framing import check_fit
+from keras_landmarks.data.ops.framing import framing_box
 from keras_landmarks.data.ops.image_geometry import crop_and_resize
 from keras_landmarks.data.ops.image_geometry import full_image_box
 from keras_landmarks.data.ops.image_geometry import image_size_pair
@@ -126,6 +128,7 @@ def image_dataset(
     boxes=None,
     relative_box=None,
     validate=True,
+    fit=None,
     num_parallel_calls=tf.data.AUTOTUNE,
 ):
     """A dataset of images (and landmarks) read from files, cropped and resized.
@@ -141,10 +144,12 @@ def image_dataset(
         landmarks: optional float array `(N, P, 2)`, pixel (x, y) in the file.
         boxes: optional float array `(N, 4)` `(x0, y0, x1, y1)` crop boxes in
             pixel-centre coordinates (see `crop_and_resize`); whole image if
-            None.
+            None, and for the rows that are NaN.
         relative_box: optional `(x0, y0, x1, y1)` box for every image, as
             fractions of `(width - 1, height - 1)` (used when `boxes` is None).
         validate: bool, default True. Check files when building the index.
+        fit: None (default: the box is stretched to `image_size`), `"crop"`
+            or `"pad"`: keep its aspect ratio (`framing_box`).
         num_parallel_calls: int, default `tf.data.AUTOTUNE`.
 
     Returns:
@@ -162,6 +167,7 @@ def image_dataset(
     size = image_size_pair(image_size)
     if size is None:
         raise ValueError("`image_size` is required. Received: image_size=None")
+    check_fit(fit)
     columns = {"path": np.asarray(paths, dtype=object)[kept].astype(str)}
     if landmarks is not None:
         columns["landmarks"] = np.asarray(landmarks, np.float32)[kept]
@@ -170,13 +176,16 @@ def image_dataset(
 
     def load(element):
         image = decode_image(element["path"])
-        if "box" in element:
-            box = element["box"]
-        elif relative_box is not None:
+        if relative_box is not None:
             extent = tf.tile(full_image_box(image)[2:], [2])
             box = tf.constant(relative_box, tf.float32) * extent
         else:
             box = full_image_box(image)
+        if "box" in element:
+            given = element["box"]
+            box = tf.where(tf.reduce_all(tf.math.is_finite(given)), given, box)
+        if fit is not None:
+            box = framing_box(box, size, fit)
         image, points = crop_and_resize(image, box, size, element.get("landmarks"))
         out = {"image": image}
         if points is not None:

@@ -1,26 +1,19 @@
-"""Source/target pairs from two frames of the same video.
+"""Source/target pairs from two frames of the same video, from any frame source.
 
 IMM-NOTES, "Video pairs": two frames of one video a random gap apart (the
 paper uses a gap uniform in [3, 30] frames on Human3.6M); both are cropped to
 the union of their boxes, resized, flipped together (p 0.5) and swapped
-(p 0.5). Three sources share this: in-memory arrays
-(`frame_pairs_from_arrays`), folders of frame images
-(`frame_pairs_from_folders`) and video files (`frame_pairs_from_video_files`
-in `video_frame_pairs.py`). Randomness is stateless, keyed by `(seed, pair index)`.
+(p 0.5). `frame_pairs` does this for every frame source: videos held in
+memory (`FrameArrays`), lists or folders of frame images (`FrameFiles`,
+`frame_folders`) and video files (`VideoFiles`). Randomness is stateless,
+keyed by `(seed, pair index)`.
 """
-
-import os
-from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
-from keras_landmarks.data.files.bad_files import map_skipping_errors
 from keras_landmarks.data.files.bad_files import report_bad_file
-from keras_landmarks.data.files.file_listing import find_files
-from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
-from keras_landmarks.data.files.image_files import decode_image
-from keras_landmarks.data.files.image_files import keep_readable
+from keras_landmarks.data.ops.framing import framing_box
 from keras_landmarks.data.ops.image_geometry import crop_and_resize
 from keras_landmarks.data.ops.image_geometry import flip_left_right
 from keras_landmarks.data.ops.image_geometry import full_image_box
@@ -49,25 +42,25 @@ def check_gaps(min_gap, max_gap):
         )
 
 
-def check_pair_arguments(seed, min_gap, max_gap, image_size, required_for=None):
-    """Checks the arguments every frame-pair source takes.
+def check_pair_arguments(seed, min_gap, max_gap, image_size, frame_size=None):
+    """Checks the arguments of `frame_pairs`.
 
     Args:
-        seed, min_gap, max_gap: see `frame_pairs_from_arrays`.
+        seed, min_gap, max_gap: see `frame_pairs`.
         image_size: None, int or `(height, width)`.
-        required_for: optional str naming where the frames come from (e.g.
-            `"files"`) when their size is not static: then `image_size` must
-            be given.
+        frame_size: the source's static `(height, width)`, or None when its
+            frames differ in size (files): then `image_size` must be given.
 
     Returns:
-        `image_size` as `(height, width)`, or None.
+        The output size as `(height, width)`.
     """
     check_seed(seed)
     check_gaps(min_gap, max_gap)
-    size = image_size_pair(image_size)
-    if size is None and required_for is not None:
+    size = image_size_pair(image_size) or frame_size
+    if size is None:
         raise ValueError(
-            f"`image_size` is required for frames read from {required_for}."
+            "`image_size` is required: the frames of this source differ in size. "
+            "Received: image_size=None"
         )
     return size
 
@@ -99,25 +92,38 @@ def sample_frame_pair(num_frames, seed, min_gap=MIN_GAP, max_gap=MAX_GAP):
     return first, first + gap
 
 
-def plan_frame_pair(index, seed, lengths, min_gap=MIN_GAP, max_gap=MAX_GAP):
+def plan_frame_pair(
+    index, seed, lengths, min_gap=MIN_GAP, max_gap=MAX_GAP, shuffle_videos=False
+):
     """Which video and frames pair `index` uses, and the seed of its flip and swap.
 
     The rule every frame-pair source shares: pair `i` comes from video
-    `i % num_videos`; its frames (`sample_frame_pair`) and its flip and swap
-    are drawn from the stateless seed `(seed, i)`.
+    `i % num_videos` (or, with `shuffle_videos`, from position `i % num_videos`
+    of a random order of the videos drawn anew for every round of
+    `num_videos` pairs, so each video still gives one pair per round); its
+    frames (`sample_frame_pair`) and its flip and swap are drawn from the
+    stateless seed `(seed, i)`.
 
     Args:
         index: int64 scalar tensor, the pair's number.
         seed: int.
         lengths: int64 `(num_videos,)` tensor, frames per video.
         min_gap, max_gap: ints, see `sample_frame_pair`.
+        shuffle_videos: bool, default False.
 
     Returns:
         `(video, frame_indices, pair_seed)`: int64 scalar, int64 `(2,)` and
         the `(2,)` seed to pass to `make_frame_pair`.
     """
     pair_seed, frames_seed = split_seed(element_seed(seed, index), 2)
-    video = index % tf.size(lengths, out_type=tf.int64)
+    num_videos = tf.size(lengths, out_type=tf.int64)
+    video = index % num_videos
+    if shuffle_videos:
+        # One random order per round; the third of a 3-way split leaves the
+        # pair and frame seeds (2-way) as they are without the shuffle.
+        order_seed = split_seed(element_seed(seed, index // num_videos), 3)[2]
+        order = tf.argsort(tf.random.stateless_uniform((num_videos,), order_seed))
+        video = tf.gather(tf.cast(order, tf.int64), video)
     first, second = sample_frame_pair(
         tf.gather(lengths, video), frames_seed, min_gap, max_gap
     )
@@ -162,6 +168,7 @@ def make_frame_pair(
     landmarks=None,
     flip=True,
     swap=True,
+    fit=None,
 ):
     """Makes one {"source", "target", "mask"} pair from two frames.
 
@@ -176,6 +183,8 @@ def make_frame_pair(
         landmarks: optional float tensor `(2, P, 2)`, per-frame pixel (x, y).
         flip: bool, default True. Mirror both frames with probability 0.5.
         swap: bool, default True. Swap source and target with probability 0.5.
+        fit: None (default: the box is stretched to `image_size`), `"crop"`
+            or `"pad"`: keep the aspect ratio (`framing_box`).
 
     Returns:
         dict with "source", "target" float32 `(height, width, 3)`, "mask"
@@ -198,6 +207,8 @@ def make_frame_pair(
         box = tf.concat(
             [tf.reduce_min(boxes[:, :2], 0), tf.reduce_max(boxes[:, 2:], 0)], 0
         )
+    if fit is not None:
+        box = framing_box(box, image_size, fit)
     points = (None, None) if landmarks is None else (landmarks[0], landmarks[1])
     source, source_points = crop_and_resize(first, box, image_size, points[0])
     target, target_points = crop_and_resize(second, box, image_size, points[1])
@@ -233,213 +244,105 @@ def make_frame_pair(
     return pair
 
 
-def frame_pairs_from_arrays(
-    frames,
-    landmarks=None,
-    boxes=None,
+def frame_pairs(
+    source,
+    image_size=None,
     seed=0,
     min_gap=MIN_GAP,
     max_gap=MAX_GAP,
-    image_size=None,
     flip=True,
     swap=True,
     num_pairs=None,
+    shuffle_videos=False,
+    fit=None,
     num_parallel_calls=tf.data.AUTOTUNE,
 ):
-    """Frame pairs from videos held in memory.
+    """Frame pairs from any frame source.
 
-    Pair `i` comes from video `i % num_videos` with the seed `(seed, i)`.
+    Videos with `min_gap` frames or fewer are skipped, logged and counted
+    (`bad_files`). Pair `i` comes from video `i % num_videos` (in a random
+    order per round with `shuffle_videos`) with the seed `(seed, i)`; see
+    `plan_frame_pair`.
 
     Args:
-        frames: array `(num_videos, T, H, W, 3)`, RGB in [0, 255] (any dtype).
-        landmarks: optional array `(num_videos, T, P, 2)`, pixel (x, y); when
-            given, the pairs carry "source_landmarks" and "target_landmarks".
-        boxes: optional array `(num_videos, T, 4)` of `(x0, y0, x1, y1)`
-            pixel-centre boxes; both frames are cropped to their union.
+        source: a frame source: `FrameArrays`, `FrameFiles` (`frame_folders`)
+            or `VideoFiles`.
+        image_size: optional int or `(height, width)`; default the frame size
+            of a source whose frames share one (`FrameArrays`).
         seed: int, default 0.
         min_gap: int, default 3. Smallest frame gap (paper: 3).
         max_gap: int, default 30. Largest frame gap (paper: 30).
-        image_size: optional int or `(height, width)`; default `(H, W)`.
         flip: bool, default True. Random horizontal flip of both frames.
         swap: bool, default True. Random source/target swap.
-        num_pairs: optional int; default `num_videos` (one pair per video).
+        num_pairs: optional int; default the number of videos (one pair per
+            video). `ENDLESS` for a training stream (pairs are drawn lazily).
+        shuffle_videos: bool, default False. Visit the videos in a random
+            order per round, so a batch mixes videos from all over the list
+            instead of neighbours.
+        fit: None (default, the box is stretched), `"crop"` or `"pad"`:
+            keep the aspect ratio (see `make_frame_pair`).
         num_parallel_calls: int, default `tf.data.AUTOTUNE`.
 
     Returns:
         `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
 
+    Raises:
+        ValueError: bad arguments, or no video has more than `min_gap` frames.
+
     Example:
 
     >>> frames = np.zeros((2, 40, 32, 32, 3), np.uint8)
-    >>> pairs = frame_pairs_from_arrays(frames, seed=0)
+    >>> pairs = frame_pairs(FrameArrays(frames), seed=0)
     >>> sorted(next(iter(pairs)))
     ['mask', 'source', 'target']
     """
-    size = check_pair_arguments(seed, min_gap, max_gap, image_size)
-    frames = np.asarray(frames)
-    if frames.ndim != 5 or frames.shape[-1] != 3:
+    size = check_pair_arguments(seed, min_gap, max_gap, image_size, source.frame_size)
+    kept = []
+    for video, length in enumerate(source.lengths):
+        if length > min_gap:
+            kept.append(video)
+        else:
+            report_bad_file(
+                source.names[video], f"{length} usable frames <= min_gap={min_gap}"
+            )
+    if not kept:
         raise ValueError(
-            "`frames` must have shape (num_videos, T, H, W, 3). "
-            f"Received: shape={frames.shape}"
+            f"No readable video has more than min_gap={min_gap} frames "
+            f"({len(source.lengths)} videos given, first: "
+            f"{source.names[0] if source.names else None})."
         )
-    num_videos, length = frames.shape[:2]
-    if length <= min_gap:
-        raise ValueError(
-            f"Videos need more than min_gap={min_gap} frames. Received: T={length}"
-        )
-    for name, value, tail in (
-        ("landmarks", landmarks, (2,)),
-        ("boxes", boxes, (4,)),
-    ):
-        if value is not None:
-            value = np.asarray(value)
-            if value.shape[:2] != (num_videos, length) or value.shape[-1:] != tail:
-                raise ValueError(
-                    f"`{name}` must have shape (num_videos, T, ..., "
-                    f"{tail[0]}) matching frames {frames.shape[:2]}. "
-                    f"Received: {name}.shape={value.shape}"
-                )
-    size = size or tuple(frames.shape[2:4])
-    num_pairs = num_videos if num_pairs is None else int(num_pairs)
-    columns = {"frames": frames}
-    if landmarks is not None:
-        columns["landmarks"] = np.asarray(landmarks, np.float32)
-    if boxes is not None:
-        columns["boxes"] = np.asarray(boxes, np.float32)
-    videos = tf.data.Dataset.from_tensor_slices(columns).repeat()
-    indices = tf.data.Dataset.range(num_pairs)
-    lengths = tf.fill([num_videos], tf.constant(length, tf.int64))
+    num_pairs = len(kept) if num_pairs is None else int(num_pairs)
+    lengths = tf.constant([source.lengths[v] for v in kept], tf.int64)
+    videos = tf.constant(kept, tf.int64)
 
-    def to_pair(index, video):
-        # `zip` with the repeated videos already picks video `index % num_videos`.
-        _, chosen, pair_seed = plan_frame_pair(index, seed, lengths, min_gap, max_gap)
+    def plan(index):
+        video, frame_indices, pair_seed = plan_frame_pair(
+            index, seed, lengths, min_gap, max_gap, shuffle_videos
+        )
+        return {
+            "index": index,
+            "video": tf.gather(videos, video),
+            "frames": frame_indices,
+            "pair_seed": pair_seed,
+        }
+
+    box_table = per_frame_table(source.boxes, "float32")
+    point_table = per_frame_table(source.landmarks, "float32")
+
+    def to_pair(element):
+        video, frame_indices = element["video"], element["frames"]
         return make_frame_pair(
-            tf.gather(video["frames"], chosen[0]),
-            tf.gather(video["frames"], chosen[1]),
-            pair_seed,
+            element["first"],
+            element["second"],
+            element["pair_seed"],
             size,
-            tf.gather(video["boxes"], chosen) if "boxes" in video else None,
-            tf.gather(video["landmarks"], chosen) if "landmarks" in video else None,
+            frame_rows(box_table, video, frame_indices),
+            frame_rows(point_table, video, frame_indices),
             flip,
             swap,
+            fit,
         )
 
-    return tf.data.Dataset.zip(indices, videos).map(
+    return source.read(plan, num_pairs, num_parallel_calls).map(
         to_pair, num_parallel_calls=num_parallel_calls, deterministic=True
     )
-
-
-def frame_pairs_from_frame_files(
-    videos,
-    image_size,
-    boxes=None,
-    landmarks=None,
-    seed=0,
-    min_gap=MIN_GAP,
-    max_gap=MAX_GAP,
-    flip=True,
-    swap=True,
-    num_pairs=None,
-    validate=True,
-    num_parallel_calls=tf.data.AUTOTUNE,
-):
-    """Frame pairs from videos stored as lists of frame image files.
-
-    Frames that fail `check_image_file` are dropped from their video (logged
-    and counted); videos left with `min_gap` frames or fewer are skipped.
-    Pair `i` comes from video `i % num_videos` with the seed `(seed, i)`.
-
-    Args:
-        videos: list of lists of frame paths, each in temporal order.
-        image_size: int or `(height, width)`.
-        boxes: optional list (one per video) of `(T, 4)` arrays of
-            `(x0, y0, x1, y1)` pixel-centre boxes.
-        landmarks: optional list of `(T, P, 2)` arrays, pixel (x, y); the
-            pairs then carry "source_landmarks" and "target_landmarks".
-        seed, min_gap, max_gap, flip, swap, num_pairs, num_parallel_calls: as
-            in `frame_pairs_from_arrays`.
-        validate: bool, default True. Check every frame file first.
-
-    Returns:
-        `tf.data.Dataset` of pair dicts (see `make_frame_pair`).
-    """
-    size = check_pair_arguments(seed, min_gap, max_gap, image_size, "files")
-    paths, box_rows, point_rows, lengths = [], [], [], []
-    for v, frame_paths in enumerate(videos):
-        keep = keep_readable(frame_paths) if validate else np.arange(len(frame_paths))
-        if keep.size <= min_gap:
-            report_bad_file(
-                os.path.dirname(frame_paths[0]) if len(frame_paths) else "(no frames)",
-                f"a video with {keep.size} readable frames (need > {min_gap})",
-            )
-            continue
-        paths.append(np.asarray(frame_paths, dtype=object)[keep].astype(str))
-        if boxes is not None:
-            box_rows.append(np.asarray(boxes[v], np.float32)[keep])
-        if landmarks is not None:
-            point_rows.append(np.asarray(landmarks[v], np.float32)[keep])
-        lengths.append(keep.size)
-    if not lengths:
-        raise ValueError(
-            f"No video has more than min_gap={min_gap} readable frames "
-            f"({len(videos)} videos given)."
-        )
-    num_pairs = len(lengths) if num_pairs is None else int(num_pairs)
-    lengths = tf.constant(lengths, tf.int64)
-    path_table = per_frame_table(paths)
-    box_table = per_frame_table(box_rows or None)
-    point_table = per_frame_table(point_rows or None)
-
-    def to_pair(index):
-        video, chosen, pair_seed = plan_frame_pair(
-            index, seed, lengths, min_gap, max_gap
-        )
-        frame_paths = frame_rows(path_table, video, chosen)
-        return make_frame_pair(
-            decode_image(frame_paths[0]),
-            decode_image(frame_paths[1]),
-            pair_seed,
-            size,
-            frame_rows(box_table, video, chosen),
-            frame_rows(point_table, video, chosen),
-            flip,
-            swap,
-        )
-
-    return map_skipping_errors(
-        tf.data.Dataset.range(num_pairs), to_pair, num_parallel_calls
-    )
-
-
-def frame_pairs_from_folders(root, image_size, **kwargs):
-    """Frame pairs from a folder holding one subfolder of frames per video.
-
-    Expected layout: `root/<video>/<frame>.{jpg,png,...}`, frames sorted by file
-    name (zero-pad the numbers). Subfolders without images are ignored.
-
-    Args:
-        root: str or path-like.
-        image_size: int or `(height, width)`.
-        **kwargs: passed to `frame_pairs_from_frame_files` (seed, min_gap,
-            max_gap, flip, swap, num_pairs, validate, num_parallel_calls).
-
-    Returns:
-        `tf.data.Dataset` of {"source", "target", "mask"} dicts.
-
-    Raises:
-        ValueError: `root` is missing or has no subfolder with frame images.
-    """
-    root = Path(root)
-    if not root.is_dir():
-        raise ValueError(f"Expected a folder of video folders at {root}; not found.")
-    videos = []
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        frames = find_files(folder, IMAGE_EXTENSIONS)
-        if frames:
-            videos.append(frames)
-    if not videos:
-        raise ValueError(
-            f"Expected subfolders of frame images (root/<video>/<frame>.jpg) in "
-            f"{root}; found none."
-        )
-    return frame_pairs_from_frame_files(videos, image_size, **kwargs)

@@ -39,3 +39,20 @@ def test_pairs_repeat_with_fresh_warps(tmp_path):
 def test_empty_folder_raises_with_path(tmp_path):
     with pytest.raises(ValueError, match=f"{tmp_path}.*found none"):
         image_folder(tmp_path)
+
+
+def test_fit_and_boxes_frame_each_image(tmp_path):
+    # A 20 x 40 image, bright in its left quarter: "crop" keeps the dark
+    # centre, "pad" the whole image on black bands, a box its bright corner.
+    image = np.zeros((20, 40, 3), np.uint8)
+    image[:, :10] = 200
+    write_image(tmp_path / "wide.png", image)
+    (tmp_path / "boxes.csv").write_text("wide.png,0,0,9,9\n")
+
+    def first(**kwargs):
+        return next(image_folder(tmp_path, 8, **kwargs).as_numpy_iterator())["image"]
+
+    assert first(fit="crop").max() == 0
+    padded = first(fit="pad")
+    assert padded[0].max() == 0 and padded[4, 0, 0] > 100
+    assert first(fit="crop", boxes=tmp_path / "boxes.csv").min() > 190

@@ -19,9 +19,10 @@ from keras_landmarks.data.files.bad_files import skipped_files
 from keras_landmarks.data.files.video_files import decode_leading_frames
 from keras_landmarks.data.files.video_files import probe_video
 from keras_landmarks.data.files.video_files import read_video_frames
-from keras_landmarks.data.pairs import video_frame_pairs
-from keras_landmarks.data.pairs.video_frame_pairs import MAX_DECODE_FAILURES
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs import video_frame_source
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.video_frame_source import MAX_DECODE_FAILURES
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 from tests.data.fixtures import counter_frames
 from tests.data.fixtures import write_cut_video
 from tests.data.fixtures import write_video
@@ -69,8 +70,8 @@ def test_header_only_video_is_skipped_and_counted_when_the_pairs_are_built(
     videos, caplog
 ):
     with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
-        pairs = frame_pairs_from_video_files(
-            [videos["header_only"], videos["good"]], 16, num_pairs=20
+        pairs = frame_pairs(
+            VideoFiles([videos["header_only"], videos["good"]]), 16, num_pairs=20
         )
         assert len(list(pairs.as_numpy_iterator())) == 20
     assert [path for path, _ in skipped_files()] == [videos["header_only"]]
@@ -80,12 +81,12 @@ def test_header_only_video_is_skipped_and_counted_when_the_pairs_are_built(
 
 def test_no_usable_video_is_a_clear_error_not_an_endless_loop(videos):
     with pytest.raises(ValueError, match="No readable video"):
-        frame_pairs_from_video_files([videos["header_only"]], 16, num_pairs=None)
+        VideoFiles([videos["header_only"]])
 
 
 def test_partly_decodable_video_gives_pairs_without_skips(videos, caplog):
     with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
-        pairs = frame_pairs_from_video_files([videos["half"]], 16, num_pairs=24)
+        pairs = frame_pairs(VideoFiles([videos["half"]]), 16, num_pairs=24)
         assert len(list(pairs.as_numpy_iterator())) == 24
     assert num_skipped_files() == 0
     assert len(_lines_about(caplog, videos["half"])) == 1  # the probe's note
@@ -106,10 +107,10 @@ def test_a_file_that_keeps_failing_is_logged_once_then_left_out(
     videos, caplog, monkeypatch
 ):
     bad = videos["half"]
-    monkeypatch.setattr(video_frame_pairs, "read_video_frames", _failing_reader(bad))
+    monkeypatch.setattr(video_frame_source, "read_video_frames", _failing_reader(bad))
     with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
-        pairs = frame_pairs_from_video_files(
-            [bad, videos["good"]], 16, num_pairs=60, num_parallel_reads=1
+        pairs = frame_pairs(
+            VideoFiles([bad, videos["good"]], num_parallel_reads=1), 16, num_pairs=60
         )
         # Pair i comes from video i % 2: the good file's 30 pairs, none of the bad.
         assert len(list(pairs.as_numpy_iterator())) == 30
@@ -119,8 +120,8 @@ def test_a_file_that_keeps_failing_is_logged_once_then_left_out(
 
 def test_endless_pairs_stop_when_every_file_fails(videos, monkeypatch):
     bad = videos["half"]
-    monkeypatch.setattr(video_frame_pairs, "read_video_frames", _failing_reader(bad))
-    pairs = frame_pairs_from_video_files([bad], 16, num_pairs=2**62)
+    monkeypatch.setattr(video_frame_source, "read_video_frames", _failing_reader(bad))
+    pairs = frame_pairs(VideoFiles([bad]), 16, num_pairs=2**62)
     with pytest.raises(Exception, match="Every video failed to decode"):
         next(iter(pairs))
     # Two decoding threads: one may fail once more while the other gives up.

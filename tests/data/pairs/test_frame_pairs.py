@@ -6,12 +6,13 @@ from keras_landmarks.data.files.bad_files import num_skipped_files
 from keras_landmarks.data.files.bad_files import reset_skipped_files
 from keras_landmarks.data.ops.random_seeds import element_seed
 from keras_landmarks.data.ops.random_seeds import split_seed
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_arrays
-from keras_landmarks.data.pairs.frame_pairs import frame_pairs_from_folders
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
 from keras_landmarks.data.pairs.frame_pairs import frame_rows
 from keras_landmarks.data.pairs.frame_pairs import per_frame_table
 from keras_landmarks.data.pairs.frame_pairs import plan_frame_pair
 from keras_landmarks.data.pairs.frame_pairs import sample_frame_pair
+from keras_landmarks.data.pairs.frame_sources import FrameArrays
+from keras_landmarks.data.pairs.frame_sources import frame_folders
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import counter_frames
@@ -65,7 +66,7 @@ def test_per_frame_table_looks_up_rows_of_ragged_videos():
 def test_array_pairs_gap_video_and_swap():
     frames = np.stack([counter_frames(40), counter_frames(40)])
     frames[1, ..., 1] = 200  # marks video 1
-    pairs = _collect(frame_pairs_from_arrays(frames, seed=0, num_pairs=40))
+    pairs = _collect(frame_pairs(FrameArrays(frames), seed=0, num_pairs=40))
     gaps = _gaps(pairs)
     assert gaps.min() >= 3 and gaps.max() <= 30
     np.testing.assert_array_equal(pairs["source"][:, 0, 0, 1] == 200, np.arange(40) % 2)
@@ -77,11 +78,11 @@ def test_array_pairs_gap_video_and_swap():
 
 def test_array_pairs_seeded_and_parallel_invariant():
     frames = counter_frames(40)[None]
-    a = _collect(frame_pairs_from_arrays(frames, seed=1, num_pairs=12))
+    a = _collect(frame_pairs(FrameArrays(frames), seed=1, num_pairs=12))
     b = _collect(
-        frame_pairs_from_arrays(frames, seed=1, num_pairs=12, num_parallel_calls=1)
+        frame_pairs(FrameArrays(frames), seed=1, num_pairs=12, num_parallel_calls=1)
     )
-    c = _collect(frame_pairs_from_arrays(frames, seed=2, num_pairs=12))
+    c = _collect(frame_pairs(FrameArrays(frames), seed=2, num_pairs=12))
     np.testing.assert_array_equal(a["source"], b["source"])
     assert not np.array_equal(a["source"], c["source"])
 
@@ -96,9 +97,7 @@ def _moving_blobs(num_frames=12, height=40, width=48):
 
 def test_landmarks_follow_flip_swap_and_resize():
     frames, points = _moving_blobs()
-    pairs = _collect(
-        frame_pairs_from_arrays(frames, points, seed=0, image_size=32, num_pairs=16)
-    )
+    pairs = _collect(frame_pairs(FrameArrays(frames, points), 32, seed=0, num_pairs=16))
     assert pairs["source_landmarks"].shape == (16, 3, 2)
     for key in ("source", "target"):
         for image, landmarks in zip(pairs[key], pairs[f"{key}_landmarks"], strict=True):
@@ -114,12 +113,10 @@ def test_boxes_crop_both_frames_to_their_union():
     boxes = np.zeros((1, 12, 4), np.float32)
     for t in range(12):
         boxes[0, t] = [2 + t, 4, 30 + t, 34]
-    pairs = frame_pairs_from_arrays(
-        frames,
-        points,
-        boxes,
+    pairs = frame_pairs(
+        FrameArrays(frames, points, boxes),
+        24,
         seed=3,
-        image_size=24,
         flip=False,
         swap=False,
         min_gap=3,
@@ -141,14 +138,63 @@ def test_boxes_crop_both_frames_to_their_union():
 
 
 def test_array_argument_errors():
-    with pytest.raises(ValueError, match="T=3"):
-        frame_pairs_from_arrays(np.zeros((1, 3, 8, 8, 3)), min_gap=3)
+    with pytest.raises(ValueError, match="more than min_gap=3"):
+        frame_pairs(FrameArrays(np.zeros((1, 3, 8, 8, 3))), min_gap=3)
     with pytest.raises(ValueError, match="shape"):
-        frame_pairs_from_arrays(np.zeros((3, 8, 8, 3)))
+        FrameArrays(np.zeros((3, 8, 8, 3)))
     with pytest.raises(ValueError, match="min_gap=5, max_gap=2"):
-        frame_pairs_from_arrays(np.zeros((1, 9, 8, 8, 3)), min_gap=5, max_gap=2)
+        frame_pairs(FrameArrays(np.zeros((1, 9, 8, 8, 3))), min_gap=5, max_gap=2)
     with pytest.raises(ValueError, match="landmarks.shape"):
-        frame_pairs_from_arrays(np.zeros((1, 9, 8, 8, 3)), np.zeros((1, 8, 2, 2)))
+        FrameArrays(np.zeros((1, 9, 8, 8, 3)), np.zeros((1, 8, 2, 2)))
+
+
+def _video_of_each_pair(pairs):
+    # Video v is marked by green = 10 v (see `_marked_videos`).
+    return np.round(pairs["source"][:, 0, 0, 1] / 10).astype(int)
+
+
+def _marked_videos(num_videos, length=8):
+    frames = np.zeros((num_videos, length, 4, 4, 3), np.uint8)
+    frames[..., 1] = (np.arange(num_videos) * 10)[:, None, None, None]
+    return frames
+
+
+def test_shuffled_videos_mix_a_batch_and_visit_each_video_once_per_round():
+    frames = _marked_videos(12)
+    cycled = _video_of_each_pair(
+        _collect(frame_pairs(FrameArrays(frames), seed=0, min_gap=1, num_pairs=24))
+    )
+    np.testing.assert_array_equal(cycled, np.arange(24) % 12)
+    pairs = frame_pairs(
+        FrameArrays(frames), seed=0, min_gap=1, num_pairs=24, shuffle_videos=True
+    )
+    shuffled = _video_of_each_pair(_collect(pairs))
+    for round_ in (shuffled[:12], shuffled[12:]):
+        assert sorted(round_) == list(range(12))  # every video once per round
+    # A batch of 4 holds several videos, not the neighbours 0, 1, 2, 3.
+    batches = shuffled.reshape(6, 4)
+    assert all(len(set(batch)) > 1 for batch in batches)
+    assert not all(np.all(np.diff(batch) == 1) for batch in batches)
+    assert not np.array_equal(shuffled[:12], shuffled[12:])  # a new order per round
+    again = _video_of_each_pair(_collect(pairs))
+    np.testing.assert_array_equal(shuffled, again)
+
+
+def test_fit_keeps_the_aspect_ratio_of_wide_frames():
+    # A 6 x 12 frame whose left and right quarters are bright: cropping to a
+    # square keeps the dark middle; padding keeps the bright sides, with bands.
+    frames = np.zeros((1, 5, 6, 12, 3), np.uint8)
+    frames[..., :3, :] = 200
+    frames[..., 9:, :] = 200
+    crop = _collect(
+        frame_pairs(FrameArrays(frames), 6, min_gap=1, num_pairs=2, fit="crop")
+    )
+    assert crop["source"][:, :, 1:-1].max() == 0
+    pad = _collect(
+        frame_pairs(FrameArrays(frames), 6, min_gap=1, num_pairs=2, fit="pad")
+    )
+    assert pad["source"][:, 0].max() == 0  # band above
+    assert pad["source"][:, 2:4, 0].min() > 100  # the bright side shows
 
 
 def test_folders_of_frames_skip_bad_frames(tmp_path):
@@ -158,7 +204,7 @@ def test_folders_of_frames_skip_bad_frames(tmp_path):
             write_image(tmp_path / video / f"{t:05d}.png", frame)
     write_truncated_jpeg(tmp_path / "a" / "99999.jpg")  # last frame, broken
     (tmp_path / "not_a_video").mkdir()
-    pairs = _collect(frame_pairs_from_folders(tmp_path, 16, seed=0, num_pairs=10))
+    pairs = _collect(frame_pairs(frame_folders(tmp_path), 16, seed=0, num_pairs=10))
     assert num_skipped_files() == 1
     assert pairs["source"].shape == (10, 16, 16, 3)
     gaps = _gaps(pairs)
@@ -168,7 +214,7 @@ def test_folders_of_frames_skip_bad_frames(tmp_path):
 
 def test_folders_errors(tmp_path):
     with pytest.raises(ValueError, match="not found"):
-        frame_pairs_from_folders(tmp_path / "nope", 16)
+        frame_folders(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="found none"):
-        frame_pairs_from_folders(tmp_path, 16)
+        frame_folders(tmp_path)

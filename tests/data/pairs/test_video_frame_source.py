@@ -5,7 +5,8 @@ import pytest
 
 from keras_landmarks.data.files.bad_files import num_skipped_files
 from keras_landmarks.data.files.bad_files import reset_skipped_files
-from keras_landmarks.data.pairs.video_frame_pairs import frame_pairs_from_video_files
+from keras_landmarks.data.pairs.frame_pairs import frame_pairs
+from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_video
@@ -13,9 +14,7 @@ from tests.data.fixtures import write_video
 
 def test_pairs_gap_and_seeding(counter_video):
     def collect(seed):
-        pairs = frame_pairs_from_video_files(
-            [counter_video], 16, seed=seed, num_pairs=12
-        )
+        pairs = frame_pairs(VideoFiles([counter_video]), 16, seed=seed, num_pairs=12)
         return list(pairs.as_numpy_iterator())
 
     first, again, other = collect(0), collect(0), collect(1)
@@ -36,8 +35,8 @@ def test_landmarks_and_boxes_through_video(tmp_path):
     frames = np.stack([blob_image(48, 64, p, sigma=3) for p in points])
     path = write_video(tmp_path / "blobs.mp4", frames)
     boxes = [np.tile(np.float32([4, 2, 50, 44]), (20, 1))]
-    pairs = frame_pairs_from_video_files(
-        [path], 32, boxes=boxes, landmarks=[points], seed=0, num_pairs=6
+    pairs = frame_pairs(
+        VideoFiles([path], boxes=boxes, landmarks=[points]), 32, seed=0, num_pairs=6
     )
     for pair in pairs.as_numpy_iterator():
         for key in ("source", "target"):
@@ -50,9 +49,7 @@ def test_landmarks_and_boxes_through_video(tmp_path):
 def test_annotations_shorter_than_video_are_reported(counter_video, caplog):
     boxes = [np.tile(np.float32([0, 0, 31, 23]), (10, 1))]
     with caplog.at_level(logging.WARNING, logger="keras_landmarks.data"):
-        pairs = frame_pairs_from_video_files(
-            [counter_video], 8, boxes=boxes, num_pairs=6
-        )
+        pairs = frame_pairs(VideoFiles([counter_video], boxes=boxes), 8, num_pairs=6)
     assert "100 frames but annotations for 10" in caplog.text
     for pair in pairs.as_numpy_iterator():
         assert max(pair["source"][4, 4, 0], pair["target"][4, 4, 0]) <= 2 * 9 + 1
@@ -62,8 +59,8 @@ def test_corrupt_video_is_skipped_and_counted(tmp_path, counter_video):
     reset_skipped_files()
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(200))
-    pairs = frame_pairs_from_video_files([str(broken), counter_video], 8, num_pairs=3)
+    pairs = frame_pairs(VideoFiles([str(broken), counter_video]), 8, num_pairs=3)
     assert len(list(pairs)) == 3
     assert num_skipped_files() == 1
     with pytest.raises(ValueError, match="No readable video"):
-        frame_pairs_from_video_files([str(broken)], 8)
+        VideoFiles([str(broken)])

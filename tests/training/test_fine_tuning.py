@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_landmarks.losses import PixelLoss
+from keras_landmarks.models.presets import cpu_optimizer
+from keras_landmarks.training.fine_tuning import model_to_fine_tune
+from tests.helpers import tiny_model
+from tests.helpers import to_numpy
+from tests.helpers import toy_pairs
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A tiny model trained 2 steps, saved compiled: its path and state."""
+    model = tiny_model(loss=PixelLoss())
+    model.compile(optimizer=cpu_optimizer(1e-3))
+    pairs = tf.data.Dataset.from_tensor_slices(toy_pairs(4)).batch(2).repeat()
+    model.fit(pairs, steps_per_epoch=2, epochs=1, verbose=0)
+    path = tmp_path_factory.mktemp("fine_tuning") / "m.keras"
+    model.save(path)
+    return path, _state(model.optimizer), to_numpy(model.detector.head.kernel)
+
+
+def _state(optimizer):
+    return {v.path: to_numpy(v) for v in optimizer.variables}
+
+
+def test_fine_tuning_restores_the_optimizer_state(trained):
+    path, saved, kernel = trained
+    model = model_to_fine_tune(path, cpu_optimizer)
+    assert int(to_numpy(model.optimizer.iterations)) == 2
+    restored = _state(model.optimizer)
+    moments = [path for path in saved if "momentum" in path or "velocity" in path]
+    assert moments and any(np.abs(saved[p]).max() > 0 for p in moments)
+    for path in moments:
+        np.testing.assert_allclose(restored[path], saved[path], rtol=1e-6)
+    np.testing.assert_allclose(to_numpy(model.detector.head.kernel), kernel)
+
+
+@pytest.mark.slow
+def test_a_new_learning_rate_keeps_the_state(trained):
+    path, saved, _ = trained
+    model = model_to_fine_tune(path, cpu_optimizer, 5e-4)
+    np.testing.assert_allclose(to_numpy(model.optimizer.learning_rate), 5e-4)
+    assert int(to_numpy(model.optimizer.iterations)) == 2
+    restored = _state(model.optimizer)
+    moments = [path for path in saved if "momentum" in path]
+    for path in moments:
+        np.testing.assert_allclose(restored[path], saved[path], rtol=1e-6)
+    pairs = tf.data.Dataset.from_tensor_slices(toy_pairs(4)).batch(2).repeat()
+    model.fit(pairs, steps_per_epoch=1, epochs=1, verbose=0)
+    assert int(to_numpy(model.optimizer.iterations)) == 3
+
+
+def test_a_file_without_optimizer_is_compiled_with_the_given_one(tmp_path):
+    model = tiny_model(loss=PixelLoss())
+    model(toy_pairs(1))  # built, never compiled
+    model.save(tmp_path / "bare.keras")
+    loaded = model_to_fine_tune(tmp_path / "bare.keras", cpu_optimizer, 3e-4)
+    np.testing.assert_allclose(to_numpy(loaded.optimizer.learning_rate), 3e-4)
+    assert int(to_numpy(loaded.optimizer.iterations)) == 0
+
+
+def test_bad_sources_and_rates_are_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="not found"):
+        model_to_fine_tune(tmp_path / "missing.keras", cpu_optimizer)
+    with pytest.raises(ValueError, match="learning_rate=-1"):
+        model_to_fine_tune(tmp_path / "missing.keras", cpu_optimizer, -1)
