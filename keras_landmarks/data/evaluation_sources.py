@@ -12,7 +12,10 @@ from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.datasets.labelled_splits import read_labelled_splits
 from keras_landmarks.data.datasets.landmarks_file import landmarks_file_splits
 from keras_landmarks.data.ops.framing import DEFAULT_FIT
+from keras_landmarks.data.synthetic.faces import FRAMINGS
 from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
+from keras_landmarks.data.synthetic.faces import MAIN_JOB_CLUTTER
+from keras_landmarks.data.synthetic.faces import MAIN_JOB_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
 
 # `evaluate --data synthetic-faces` without --num-train / --num-test.
@@ -20,7 +23,8 @@ SYNTHETIC_REGRESSION_FACES = 1000
 SYNTHETIC_TEST_FACES = 500
 
 EVALUATION_SPECS = {
-    "synthetic-faces": "faces drawn from --seed with their 5 landmarks",
+    "synthetic-faces": "faces drawn from --seed as the main job draws them "
+    "(loose framing, half-contrast clutter), with their 5 landmarks",
     "landmarks:FILE": "your annotations: a .csv or .json of image -> points "
     "(NaN or null for a missing point)",
     "mafl:DIR": "MAFL (CelebA folder): the paper's regression and test splits",
@@ -68,8 +72,13 @@ def evaluation_splits(
     if kind == "synthetic-faces" and not path:
         num_regression = num_regression or SYNTHETIC_REGRESSION_FACES
         num_test = num_test or SYNTHETIC_TEST_FACES
+        # Drawn as the main job draws them (the shipped preset's faces).
         images, landmarks = make_faces(
-            num_regression + num_test, size=image_size, seed=seed
+            num_regression + num_test,
+            size=image_size,
+            seed=seed,
+            clutter=MAIN_JOB_CLUTTER,
+            **FRAMINGS[MAIN_JOB_FRAMING],
         )
         images = images.astype("float32")
         n = num_regression

@@ -14,6 +14,8 @@ from keras_landmarks.data.ops.thin_plate_spline import SOURCE_WARP
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
 from keras_landmarks.data.synthetic.faces import FRAMINGS
 from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
+from keras_landmarks.data.synthetic.faces import MAIN_JOB_CLUTTER
+from keras_landmarks.data.synthetic.faces import MAIN_JOB_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
@@ -33,16 +35,15 @@ logger = logging.getLogger(__name__)
 NUM_TRAIN = 8000
 NUM_REGRESSION = 1000
 NUM_TEST = 500
-# The pose spread of the demo's faces; see `run_synthetic_faces`.
-DEFAULT_FRAMING = "loose"
+# The pose spread and background clutter of the demo's faces (one place:
+# data/synthetic/faces.py); see `run_synthetic_faces`.
+DEFAULT_FRAMING = MAIN_JOB_FRAMING
+DEFAULT_CLUTTER = MAIN_JOB_CLUTTER
 # The label of the evaluation in `results.json`.
 EVALUATION_NAME = "synthetic_faces"
-# The demo's image size and background clutter strength (`make_faces(clutter=)`),
-# measured on a 2-core CPU (README, "The main job"): at 48x48 a step costs about
-# two thirds of a 64x64 step and learns at least as much, and half-contrast
-# clutter learns faster than full contrast, which takes most of the pixel loss.
+# The demo's image size, measured on a 2-core CPU (README, "The main job"): at
+# 48x48 a step costs about two thirds of a 64x64 step and learns at least as much.
 DEMO_IMAGE_SIZE = 48
-DEFAULT_CLUTTER = 0.5
 
 
 @dataclasses.dataclass
