@@ -20,9 +20,9 @@ linear regressor (no bias) from the K keypoints to the 5 annotated points is
 fitted on MAFL train minus its last 10 % (17,100 of 19,000 images, the rest
 kept for validation, `--validation_fraction`) and tested on the 1,000 MAFL test
 images; error in % of the inter-ocular distance. The sample-efficiency curve
-(the paper's sample-efficiency plot: the regressor fitted on n = 1, 5, 10, 100, 500, 1000 random
-images and all of them, 10 draws each) goes to `results.json` under
-"sample_efficiency".
+(the paper's sample-efficiency plot: the regressor fitted on n = 1, 5, 10,
+100, 500, 1000 random images and all of them, 10 draws each) goes to
+`results.json` under "sample_efficiency".
 
 Paper (Table 1), MAFL inter-ocular error: 3.19 % (K=10), 2.58 % (K=30),
 2.54 % (K=50).

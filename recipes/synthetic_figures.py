@@ -17,8 +17,8 @@ untrained-detector baselines (results.json).
 Measured (README, 914 steps in 10 minutes on a loaded 2-core CPU): 33.3 %
 within 6 px against 72.3 % for the mean shape and 61.9 % for the untrained
 detector, i.e. still below both baselines at that budget; it needs far
-longer training. The paper's BBC-Pose number (the table inside Fig. 4, 68.4 % within 6 px,
-K = 50) is for real video and the reference networks, not this demo.
+longer training. The paper's BBC-Pose number (the table inside Fig. 4,
+68.4 % within 6 px, K = 50) is for real video and the reference networks, not this demo.
 """
 
 import dataclasses
