@@ -33,12 +33,12 @@ import dataclasses
 from keras_landmarks.data.datasets.celeba import CELEBA_LAYOUT
 from keras_landmarks.data.datasets.celeba import celeba_pairs
 from keras_landmarks.data.datasets.celeba import mafl_splits
-from keras_landmarks.training.recipe import report_sample_efficiency
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_folder
 from keras_landmarks.training.recipe_arguments import parse_overrides
 from keras_landmarks.training.recipe_arguments import run_main
+from keras_landmarks.training.run import report_sample_efficiency
 
 
 @dataclasses.dataclass

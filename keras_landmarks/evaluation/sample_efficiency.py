@@ -163,3 +163,31 @@ def sample_efficiency_curve(
         errors=tuple(errors),
         skipped=skipped,
     )
+
+
+def curves_entry(trained, untrained):
+    """The `results.json` entry "sample_efficiency" of two curves, one layout
+    for every run, recipe and `evaluate`.
+
+    Args:
+        trained, untrained: `SampleEfficiencyCurve`s of the trained and the
+            untrained detector over the same sizes.
+
+    Returns:
+        dict: "sizes", "trained_mean", "trained_std", "untrained_mean",
+        "untrained_std" (lists, errors in the run's metric) and "skipped"
+        (requested sizes larger than the regression split).
+    """
+    if tuple(trained.sizes) != tuple(untrained.sizes):
+        raise ValueError(
+            "Both curves need the same sizes. Received: "
+            f"{list(trained.sizes)} and {list(untrained.sizes)}"
+        )
+    return {
+        "sizes": [int(n) for n in trained.sizes],
+        "trained_mean": [float(v) for v in trained.mean],
+        "trained_std": [float(v) for v in trained.std],
+        "untrained_mean": [float(v) for v in untrained.mean],
+        "untrained_std": [float(v) for v in untrained.std],
+        "skipped": [int(n) for n in trained.skipped],
+    }

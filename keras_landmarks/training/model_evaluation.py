@@ -28,8 +28,9 @@ your own landmarks file, see `data/evaluation_sources.py`), `evaluate_model`:
         "percent_within": {"distance_px": 6.0, method: 81.0, ...}, # --within
         "scored_points": 2350,
         "num_regression": 1000, "num_test": 500,
-        "sample_efficiency": {method: {"sizes": [...], "mean": [...],
-                                       "std": [...]}}
+        "sample_efficiency": {"sizes": [...], "trained_mean": [...],
+                              "trained_std": [...], "untrained_mean": [...],
+                              "untrained_std": [...], "skipped": [...]}
       },
       "label_free": {...trained model's measures...},
       "label_free_untrained": {...}
@@ -50,6 +51,7 @@ from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.report import TRAINED
 from keras_landmarks.evaluation.report import UNTRAINED
 from keras_landmarks.evaluation.sample_efficiency import DEFAULT_SIZES
+from keras_landmarks.evaluation.sample_efficiency import curves_entry
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.training.learning_curve import label_free_measures
 from keras_landmarks.training.run import predict_points
@@ -158,14 +160,7 @@ def evaluate_model(
         "scored_points": scores[TRAINED].num_points,
         "num_regression": len(splits.train_images),
         "num_test": len(splits.test_images),
-        "sample_efficiency": {
-            name: {
-                "sizes": list(curve.sizes),
-                "mean": curve.mean.tolist(),
-                "std": curve.std.tolist(),
-            }
-            for name, curve in curves.items()
-        },
+        "sample_efficiency": curves_entry(curves[TRAINED], curves[UNTRAINED]),
     }
     if within is not None:
         summary["percent_within"] = {

@@ -5,16 +5,14 @@ options (`recipe_arguments`), its data (`keras_landmarks.data`) and calls
 `run_recipe_from` (the model from `recipe_model.build_model_from`, trained
 and scored on every `LabelledSplits` by `run.run_and_evaluate`) or `run_job`
 (the synthetic end-to-end jobs). `report_stability` adds the SmallNORB
-keypoint ranking to a run, `report_sample_efficiency` the MAFL
-sample-efficiency curve.
+keypoint ranking to a run (`run.report_sample_efficiency` adds the MAFL
+sample-efficiency curve).
 """
 
 import dataclasses
 import os
 
 from keras_landmarks.evaluation.keypoint_stability import keypoint_stability
-from keras_landmarks.evaluation.sample_efficiency import DEFAULT_SIZES
-from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_model import build_model
 from keras_landmarks.training.recipe_model import build_model_from
@@ -122,54 +120,3 @@ def report_stability(result, pairs, num_pairs, views, num_shown, titles=None):
     add_results(result, stability=stability)
     print(f"Keypoints from most to least stable: {order.tolist()}; {picture}")
     return stability
-
-
-def report_sample_efficiency(result, splits, seed=0, sizes=DEFAULT_SIZES, num_draws=10):
-    """Adds the sample-efficiency curve of one evaluation to a run's results.
-
-    The paper's sample-efficiency plot (MAFL): the regressor fitted on `n`
-    random images of the regression split (`sizes`, `None` for all), tested
-    on the whole test split, for the trained and the untrained detector's
-    points of `result` (`sample_efficiency_curve`, inter-ocular error).
-    Written to `results.json` under "sample_efficiency".
-
-    Args:
-        result: a `RunResult` that evaluated `splits`.
-        splits: the `LabelledSplits` (e.g. MAFL's).
-        seed: int, the subsets' draws.
-        sizes, num_draws: see `sample_efficiency_curve`.
-
-    Returns:
-        The "sample_efficiency" dict: "sizes", "trained_mean", "trained_std",
-        "untrained_mean", "untrained_std", "skipped".
-    """
-    trained, untrained = result.points[splits.name]
-    curve, untrained_curve = (
-        sample_efficiency_curve(
-            points[0],
-            splits.train_landmarks,
-            points[1],
-            splits.test_landmarks,
-            sizes=sizes,
-            num_draws=num_draws,
-            seed=seed,
-        )
-        for points in (trained, untrained)
-    )
-    entry = {
-        "sizes": [int(n) for n in curve.sizes],
-        "trained_mean": [float(v) for v in curve.mean],
-        "trained_std": [float(v) for v in curve.std],
-        "untrained_mean": [float(v) for v in untrained_curve.mean],
-        "untrained_std": [float(v) for v in untrained_curve.std],
-        "skipped": [int(n) for n in curve.skipped],
-    }
-    add_results(result, sample_efficiency=entry)
-    print(
-        "Sample efficiency (n: error %): "
-        + ", ".join(
-            f"{n}: {v:.2f}"
-            for n, v in zip(entry["sizes"], entry["trained_mean"], strict=True)
-        )
-    )
-    return entry

@@ -48,6 +48,9 @@ import numpy as np
 
 from keras_landmarks.atomic_write import replace_atomically
 from keras_landmarks.evaluation.report import evaluate_splits
+from keras_landmarks.evaluation.sample_efficiency import DEFAULT_SIZES
+from keras_landmarks.evaluation.sample_efficiency import curves_entry
+from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.training.loop import train
 
@@ -263,3 +266,47 @@ def add_results(result, **entries):
     result.results.update(entries)
     write_results(result.run_dir, result.results)
     return result
+
+
+def report_sample_efficiency(result, splits, seed=0, sizes=DEFAULT_SIZES, num_draws=10):
+    """Adds the sample-efficiency curve of one evaluation to a run's results.
+
+    The paper's sample-efficiency plot (MAFL): the regressor fitted on `n`
+    random images of the regression split (`sizes`, `None` for all), tested
+    on the whole test split, for the trained and the untrained detector's
+    points of `result` (`sample_efficiency_curve`, inter-ocular error).
+    Written to `results.json` under "sample_efficiency".
+
+    Args:
+        result: a `RunResult` that evaluated `splits`.
+        splits: the `LabelledSplits` (e.g. MAFL's).
+        seed: int, the subsets' draws.
+        sizes, num_draws: see `sample_efficiency_curve`.
+
+    Returns:
+        The "sample_efficiency" dict: "sizes", "trained_mean", "trained_std",
+        "untrained_mean", "untrained_std", "skipped".
+    """
+    trained, untrained = result.points[splits.name]
+    curve, untrained_curve = (
+        sample_efficiency_curve(
+            points[0],
+            splits.train_landmarks,
+            points[1],
+            splits.test_landmarks,
+            sizes=sizes,
+            num_draws=num_draws,
+            seed=seed,
+        )
+        for points in (trained, untrained)
+    )
+    entry = curves_entry(curve, untrained_curve)
+    add_results(result, sample_efficiency=entry)
+    print(
+        "Sample efficiency (n: error %): "
+        + ", ".join(
+            f"{n}: {v:.2f}"
+            for n, v in zip(entry["sizes"], entry["trained_mean"], strict=True)
+        )
+    )
+    return entry

@@ -18,13 +18,12 @@ from keras_landmarks.data.synthetic.faces import MAIN_JOB_CLUTTER
 from keras_landmarks.data.synthetic.faces import MAIN_JOB_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.evaluation.report import MEAN_SHAPE
-from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import seeded_cpu_model
 from keras_landmarks.training.learning_curve import CURVE_FILENAME
 from keras_landmarks.training.learning_curve import LearningCurve
 from keras_landmarks.training.learning_curve import landmark_measures
-from keras_landmarks.training.run import add_results
+from keras_landmarks.training.run import report_sample_efficiency
 from keras_landmarks.training.run import run_and_evaluate
 from keras_landmarks.training.run import untrained_points
 
@@ -235,48 +234,18 @@ def run_synthetic_faces(
     )
 
     print("[3/4] Sample efficiency (the paper's protocol)")
-    trained, untrained = run.points[EVALUATION_NAME]
-    curve, untrained_curve = (
-        sample_efficiency_curve(
-            points[0],
-            splits.train_landmarks,
-            points[1],
-            splits.test_landmarks,
-            seed=seed,
-        )
-        for points in (trained, untrained)
-    )
-    add_results(
-        run,
-        sample_efficiency={
-            "sizes": [int(n) for n in curve.sizes],
-            "trained_mean": [float(v) for v in curve.mean],
-            "trained_std": [float(v) for v in curve.std],
-            "untrained_mean": [float(v) for v in untrained_curve.mean],
-            "untrained_std": [float(v) for v in untrained_curve.std],
-        },
-    )
+    entry = report_sample_efficiency(run, splits, seed=seed)
 
     print("[4/4] Writing pictures")
     errors = dict(run.results[EVALUATION_NAME]["overall"])
-    _write_pictures(
-        model,
-        run_dir,
-        splits,
-        trained,
-        curve,
-        untrained_curve,
-        errors[MEAN_SHAPE],
-        seed,
-    )
+    trained = run.points[EVALUATION_NAME][0]
+    _write_pictures(model, run_dir, splits, trained, entry, errors[MEAN_SHAPE], seed)
     return JobResult(
         run.tables[EVALUATION_NAME], errors, run.steps, run.train_seconds, run_dir
     )
 
 
-def _write_pictures(
-    model, run_dir, splits, trained, curve, untrained_curve, mean_shape, seed
-):
+def _write_pictures(model, run_dir, splits, trained, curves, mean_shape, seed):
     """Quadruplets, swap grid, heatmaps, regressed landmarks, sample efficiency."""
     from keras_landmarks.evaluation.regression import fit_landmark_regressor
     from keras_landmarks.training.loop import first_pairs
@@ -301,11 +270,14 @@ def _write_pictures(
             os.path.join(out, "regressed_landmarks.png"),
         )
     )
-    sizes = [int(n) for n in curve.sizes]
+    sizes = curves["sizes"]
     plot = sample_efficiency_plot(
         {
-            "trained detector": (sizes, curve.mean, curve.std),
-            "untrained detector": (sizes, untrained_curve.mean, untrained_curve.std),
+            name: (sizes, curves[f"{key}_mean"], curves[f"{key}_std"])
+            for name, key in (
+                ("trained detector", "trained"),
+                ("untrained detector", "untrained"),
+            )
         },
         baselines={MEAN_SHAPE: mean_shape},
         all_label_at=sizes[-1],

@@ -1,7 +1,10 @@
+import json
+
 import numpy as np
 import pytest
 
 from keras_landmarks.evaluation import sample_efficiency_curve
+from keras_landmarks.evaluation.sample_efficiency import curves_entry
 
 
 def make_split(num_train=40, num_test=20, noise=1.0, seed=0):
@@ -82,3 +85,29 @@ def test_mismatched_test_keypoints_raise():
     train_k, train_l, test_k, test_l = make_split()
     with pytest.raises(ValueError, match="test_keypoints"):
         sample_efficiency_curve(train_k, train_l, test_k[:, :5], test_l)
+
+
+def test_curves_entry_is_one_layout_and_refuses_mismatched_sizes():
+    rng = np.random.default_rng(0)
+    regression = rng.normal(size=(30, 4, 2)).astype("float32")
+    landmarks = rng.normal(size=(30, 5, 2)).astype("float32")
+    test = rng.normal(size=(10, 4, 2)).astype("float32")
+    test_landmarks = rng.normal(size=(10, 5, 2)).astype("float32")
+    trained = sample_efficiency_curve(
+        regression, landmarks, test, test_landmarks, sizes=(10, 50, None), seed=0
+    )
+    untrained = sample_efficiency_curve(
+        regression * 2, landmarks, test * 2, test_landmarks, sizes=(10, 50, None)
+    )
+    entry = curves_entry(trained, untrained)
+    assert entry["sizes"] == [10, 30] and entry["skipped"] == [50]
+    assert entry["trained_mean"] == [float(v) for v in trained.mean]
+    assert entry["untrained_std"] == [float(v) for v in untrained.std]
+    json.dumps(entry)  # plain Python numbers
+    other = sample_efficiency_curve(
+        regression, landmarks, test, test_landmarks, sizes=(10,), seed=0
+    )
+    with pytest.raises(
+        ValueError, match=r"same sizes. Received: \[10, 30\] and \[10\]"
+    ):
+        curves_entry(trained, other)

@@ -30,7 +30,7 @@ def test_scores_both_baselines_curve_label_free_and_pictures(tmp_path, capsys):
     assert summary["normalisation"] == {"image_size": 32}
     assert summary["scored_points"] == 6 * 3 - 2  # two test images miss point 2
     assert set(summary["percent_within"]) == methods | {"distance_px"}
-    assert summary["sample_efficiency"]["trained detector"]["sizes"] == [1, 5, 12]
+    assert summary["sample_efficiency"]["sizes"] == [1, 5, 12]
     assert results["label_free"]["equivariance_percent"] > 0
     assert "equivariance_percent" in results["label_free_untrained"]
     saved = json.loads((tmp_path / "results.json").read_text())
