@@ -263,10 +263,10 @@ def build_parser():
     )
     train.add_argument(
         "--init-from",
-        type=_existing_path,
         metavar="MODEL",
         help="fine-tune this .keras model (its weights, and its optimizer state "
-        "when it has one) instead of starting from random weights; --steps "
+        "when it has one) or preset (a name from `kl.presets.list()` or a "
+        "preset folder) instead of starting from random weights; --steps "
         "then counts the steps of this run",
     )
     train.add_argument(

@@ -39,8 +39,8 @@ def demo(args):
 def train(args):
     from keras_landmarks.data.sources import has_known_warp
     from keras_landmarks.data.sources import training_pairs
-    from keras_landmarks.models.presets import CPU_BATCH_SIZE
-    from keras_landmarks.models.presets import PAPER_BATCH_SIZE
+    from keras_landmarks.models.presets import compiled_preset_model
+    from keras_landmarks.models.presets import training_preset
     from keras_landmarks.precision import announce_precision
     from keras_landmarks.training.learning_curve import CURVE_FILENAME
     from keras_landmarks.training.learning_curve import LearningCurve
@@ -70,10 +70,17 @@ def train(args):
     if args.init_from:
         model = _model_to_fine_tune(args, equivariance)
     else:
-        model = _preset_model(args, equivariance)
-    batch_size = args.batch_size or (
-        PAPER_BATCH_SIZE if args.preset == "paper" else CPU_BATCH_SIZE
-    )
+        given = {"num_keypoints": args.num_keypoints, "image_size": args.image_size}
+        model = compiled_preset_model(
+            args.preset,
+            loss=args.loss,
+            vgg=args.vgg,
+            vgg_weights=args.vgg_weights,
+            learning_rate=args.learning_rate,
+            **{name: value for name, value in given.items() if value is not None},
+            **equivariance,
+        )
+    batch_size = args.batch_size or training_preset(args.preset)["batch_size"]
     options = {"fit": args.fit, "boxes": args.boxes}
     options.update(min_gap=args.min_gap, max_gap=args.max_gap)
     pairs = training_pairs(
@@ -115,36 +122,12 @@ def train(args):
     print(f"Model: {os.path.join(args.out, 'model.keras')}")
 
 
-def _preset_model(args, equivariance):
-    """A new model of `args.preset`, compiled; options left out keep its defaults."""
-    from keras_landmarks.models.optimizer import reference_optimizer
-    from keras_landmarks.models.presets import cpu_model
-    from keras_landmarks.models.presets import cpu_optimizer
-    from keras_landmarks.models.presets import make_reconstruction_loss
-    from keras_landmarks.models.presets import paper_model
-
-    paper = args.preset == "paper"
-    loss = make_reconstruction_loss(
-        args.loss or ("perceptual" if paper else "pixel_l2"), args.vgg, args.vgg_weights
-    )
-    given = {"num_keypoints": args.num_keypoints, "image_size": args.image_size}
-    given = {name: value for name, value in given.items() if value is not None}
-    make_model, make_optimizer = (
-        (paper_model, reference_optimizer) if paper else (cpu_model, cpu_optimizer)
-    )
-    model = make_model(reconstruction_loss=loss, **given, **equivariance)
-    rate = {} if args.learning_rate is None else {"learning_rate": args.learning_rate}
-    model.compile(optimizer=make_optimizer(**rate))
-    return model
-
-
 def _model_to_fine_tune(args, equivariance):
     """The `--init-from` model, checked against the options given with it."""
-    from keras_landmarks.models.optimizer import reference_optimizer
-    from keras_landmarks.models.presets import cpu_optimizer
+    from keras_landmarks.models.presets import training_preset
     from keras_landmarks.training.fine_tuning import model_to_fine_tune
 
-    make_optimizer = reference_optimizer if args.preset == "paper" else cpu_optimizer
+    make_optimizer = training_preset(args.preset)["optimizer"]
     model = model_to_fine_tune(args.init_from, make_optimizer, args.learning_rate)
     found = {"num_keypoints": model.num_keypoints, "image_size": model.image_size[0]}
     for name, value in found.items():

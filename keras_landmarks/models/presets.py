@@ -10,6 +10,7 @@ from keras_landmarks.models.conv_encoder import REFERENCE_ENCODER_STRIDES
 from keras_landmarks.models.image_generator import REFERENCE_GENERATOR_FILTERS
 from keras_landmarks.models.landmark_model import REFERENCE_IMAGE_SIZE
 from keras_landmarks.models.landmark_model import LandmarkModel
+from keras_landmarks.models.optimizer import reference_optimizer
 
 # CPU demo configuration (reference/CPU-TRAINING.md, re-measured here; see the
 # README): 64x64 images, 16x16 maps (downsampling 4 instead of 8: the biggest
@@ -197,4 +198,61 @@ def seeded_cpu_model(num_keypoints, image_size, seed, **kwargs):
     keras.utils.set_random_seed(seed)
     model = cpu_model(num_keypoints, image_size=image_size, **kwargs)
     model.compile(optimizer=cpu_optimizer())
+    return model
+
+
+# What `keras-landmarks train --preset NAME` builds: the configuration, its
+# optimizer, its batch size and its reconstruction loss when none is given.
+TRAINING_PRESETS = {
+    "paper": dict(
+        model=paper_model,
+        optimizer=reference_optimizer,
+        batch_size=PAPER_BATCH_SIZE,
+        loss="perceptual",
+    ),
+    "cpu": dict(
+        model=cpu_model,
+        optimizer=cpu_optimizer,
+        batch_size=CPU_BATCH_SIZE,
+        loss="pixel_l2",
+    ),
+}
+
+
+def training_preset(name):
+    """The entry of `TRAINING_PRESETS` named `name`, with a clear error."""
+    if name not in TRAINING_PRESETS:
+        raise ValueError(
+            f"Unknown training preset. Expected one of {tuple(TRAINING_PRESETS)}. "
+            f"Received: preset={name!r}"
+        )
+    return TRAINING_PRESETS[name]
+
+
+def compiled_preset_model(
+    name,
+    loss=None,
+    vgg="vgg19",
+    vgg_weights="imagenet",
+    learning_rate=None,
+    **kwargs,
+):
+    """A new model of the training preset `name`, compiled with its optimizer.
+
+    Args:
+        name: `"paper"` or `"cpu"` (`TRAINING_PRESETS`).
+        loss: reconstruction loss name (`RECONSTRUCTION_LOSSES`); default the
+            preset's.
+        vgg, vgg_weights: the perceptual loss's network and weights.
+        learning_rate: optional float; default the preset optimizer's.
+        **kwargs: passed to the preset's model function (`num_keypoints`,
+            `image_size`, `equivariance_weight`, ...).
+    """
+    preset = training_preset(name)
+    reconstruction_loss = make_reconstruction_loss(
+        loss or preset["loss"], vgg, vgg_weights
+    )
+    model = preset["model"](reconstruction_loss=reconstruction_loss, **kwargs)
+    rate = {} if learning_rate is None else {"learning_rate": learning_rate}
+    model.compile(optimizer=preset["optimizer"](**rate))
     return model

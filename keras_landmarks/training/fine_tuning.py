@@ -2,10 +2,10 @@
 
 The paper fine-tunes its CelebA detector on AFLW this way. `model_to_fine_tune`
 is the one place that turns `train --init-from SOURCE` into a compiled model;
-today SOURCE is a `.keras` file (named presets can be added here).
+SOURCE is a `.keras` file, a shipped preset's name or a preset folder.
 """
 
-from keras_landmarks.export.detector import load_landmark_model
+from keras_landmarks.presets.registry import load_landmark_model_or_preset
 
 
 def model_to_fine_tune(source, make_optimizer, learning_rate=None):
@@ -13,11 +13,12 @@ def model_to_fine_tune(source, make_optimizer, learning_rate=None):
 
     A `.keras` file saved from a compiled model (as `train` saves it) holds
     the optimizer's state (Adam's moments, the step counter): it is restored,
-    so training goes on where it stopped. A file without one is compiled with
-    `make_optimizer()`.
+    so training goes on where it stopped. A file without one, and a preset
+    (which holds no optimizer state), is compiled with `make_optimizer()`.
 
     Args:
-        source: path of a `.keras` file.
+        source: path of a `.keras` file, a preset name (`kl.presets.list()`)
+            or a preset folder.
         make_optimizer: callable `(learning_rate)` or `()` giving a Keras
             optimizer, for a file saved without one (e.g. `cpu_optimizer`).
         learning_rate: optional float, the learning rate from now on
@@ -38,7 +39,7 @@ def model_to_fine_tune(source, make_optimizer, learning_rate=None):
         raise ValueError(
             f"`learning_rate` must be > 0. Received: learning_rate={learning_rate!r}"
         )
-    model = load_landmark_model(source)
+    model = load_landmark_model_or_preset(source)
     if getattr(model, "optimizer", None) is None:
         rate = {} if learning_rate is None else {"learning_rate": learning_rate}
         model.compile(optimizer=make_optimizer(**rate))

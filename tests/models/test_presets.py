@@ -68,3 +68,21 @@ def test_cpu_model_keeps_the_keras_conventions():
     regularizers = _conv_regularizers(model)
     assert [r.l2 for r in regularizers] == pytest.approx([1e-5] * len(regularizers))
     assert isinstance(model.generator.upsample, keras.layers.UpSampling2D)
+
+
+def test_compiled_preset_model_takes_its_optimizer_and_defaults():
+    from keras_landmarks.models.presets import compiled_preset_model
+    from keras_landmarks.models.presets import training_preset
+
+    model = compiled_preset_model("cpu", num_keypoints=4, image_size=32)
+    assert type(model.reconstruction_loss).__name__ == "PixelLoss"
+    assert float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)) == (
+        pytest.approx(2e-3)
+    )
+    paper = compiled_preset_model(
+        "paper", loss="pixel_l1", learning_rate=5e-4, num_keypoints=4, image_size=32
+    )
+    assert paper.generator.upsample.__class__.__name__ == "LegacyBilinearUpsampling"
+    assert training_preset("paper")["batch_size"] == 50
+    with pytest.raises(ValueError, match=r"\('paper', 'cpu'\). Received: preset='gpu'"):
+        compiled_preset_model("gpu")

@@ -67,3 +67,12 @@ def test_bad_sources_and_rates_are_clear_errors(tmp_path):
         model_to_fine_tune(tmp_path / "missing.keras", cpu_optimizer)
     with pytest.raises(ValueError, match="learning_rate=-1"):
         model_to_fine_tune(tmp_path / "missing.keras", cpu_optimizer, -1)
+
+
+def test_a_preset_is_compiled_with_the_given_optimizer():
+    model = model_to_fine_tune("synthetic_faces", cpu_optimizer, 5e-4)
+    assert model.image_size == (48, 48) and model.num_keypoints == 10
+    np.testing.assert_allclose(to_numpy(model.optimizer.learning_rate), 5e-4)
+    assert int(to_numpy(model.optimizer.iterations)) == 0
+    with pytest.raises(ValueError, match="Unknown preset 'no_such_preset'"):
+        model_to_fine_tune("no_such_preset", cpu_optimizer)
