@@ -55,6 +55,7 @@ from keras_landmarks.evaluation.sample_efficiency import curves_entry
 from keras_landmarks.evaluation.sample_efficiency import sample_efficiency_curve
 from keras_landmarks.training.learning_curve import label_free_measures
 from keras_landmarks.training.run import predict_points
+from keras_landmarks.training.run import sample_efficiency_picture
 from keras_landmarks.training.run import write_results
 
 # Test images the label-free measures use, and test images in the picture.
@@ -188,7 +189,6 @@ def _finite_or_none(value):
 
 def _write_pictures(out, splits, predicted, curves, scores):
     from keras_landmarks.visualization import regression_comparison
-    from keras_landmarks.visualization import sample_efficiency_plot
     from keras_landmarks.visualization import save_png
 
     shown = slice(0, PICTURE_IMAGES)
@@ -196,10 +196,8 @@ def _write_pictures(out, splits, predicted, curves, scores):
         splits.test_images[shown], predicted[shown], splits.test_landmarks[shown]
     )
     save_png(picture, os.path.join(out, "regression.png"))
-    plot = sample_efficiency_plot(
-        {name: (c.sizes, c.mean, c.std) for name, c in curves.items()},
-        baselines={MEAN_SHAPE: scores[MEAN_SHAPE].error},
-        all_label_at=len(splits.train_images),
+    plot = sample_efficiency_picture(
+        curves_entry(curves[TRAINED], curves[UNTRAINED]), scores[MEAN_SHAPE].error
     )
     save_png(plot, os.path.join(out, "sample_efficiency.png"))
 

@@ -16,6 +16,9 @@ recipes of `recipes/` (`recipe.run_recipe_from`), the synthetic jobs
 4. Every `LabelledSplits` scored beside the mean shape and the untrained
    detector (`evaluation.report.evaluate_splits`).
 5. `run_dir/results.json`.
+6. Pictures: `run_dir/results/<name>_regressed_landmarks.png` per evaluation
+   (`write_evaluation_pictures`); `report_sample_efficiency` adds the
+   curve and `results/sample_efficiency.png`.
 
 `results.json`, one layout for every run (callers add entries on top with
 `add_results`)::
@@ -47,6 +50,7 @@ import keras
 import numpy as np
 
 from keras_landmarks.atomic_write import replace_atomically
+from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.report import evaluate_splits
 from keras_landmarks.evaluation.sample_efficiency import DEFAULT_SIZES
 from keras_landmarks.evaluation.sample_efficiency import curves_entry
@@ -55,6 +59,8 @@ from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.training.loop import train
 
 RESULTS_FILENAME = "results.json"
+# The folder of the run's evaluation pictures, in the run folder.
+RESULTS_PICTURES = "results"
 UNTRAINED_PREFIX = "untrained_keypoints_"
 # The entries every `results.json` starts with; no evaluation may take their names.
 RUN_ENTRIES = ("backend", "steps", "train_seconds_this_process", "config")
@@ -169,7 +175,11 @@ def run_and_evaluate(
         s.name: (after, before)
         for s, after, before in zip(evaluations, trained, untrained, strict=True)
     }
-    return RunResult(model, results, run_dir, done, seconds, points, tables)
+    result = RunResult(model, results, run_dir, done, seconds, points, tables)
+    write_evaluation_pictures(
+        result, evaluations, os.path.join(run_dir, RESULTS_PICTURES)
+    )
+    return result
 
 
 def untrained_points(model, run_dir, evaluations):
@@ -275,7 +285,8 @@ def report_sample_efficiency(result, splits, seed=0, sizes=DEFAULT_SIZES, num_dr
     random images of the regression split (`sizes`, `None` for all), tested
     on the whole test split, for the trained and the untrained detector's
     points of `result` (`sample_efficiency_curve`, inter-ocular error).
-    Written to `results.json` under "sample_efficiency".
+    Written to `results.json` under "sample_efficiency" and pictured in
+    `run_dir/results/sample_efficiency.png`.
 
     Args:
         result: a `RunResult` that evaluated `splits`.
@@ -302,6 +313,13 @@ def report_sample_efficiency(result, splits, seed=0, sizes=DEFAULT_SIZES, num_dr
     )
     entry = curves_entry(curve, untrained_curve)
     add_results(result, sample_efficiency=entry)
+    from keras_landmarks.visualization import save_png
+
+    mean_shape = result.results[splits.name]["overall"][MEAN_SHAPE]
+    save_png(
+        sample_efficiency_picture(entry, mean_shape),
+        os.path.join(result.run_dir, RESULTS_PICTURES, "sample_efficiency.png"),
+    )
     print(
         "Sample efficiency (n: error %): "
         + ", ".join(
@@ -310,3 +328,46 @@ def report_sample_efficiency(result, splits, seed=0, sizes=DEFAULT_SIZES, num_dr
         )
     )
     return entry
+
+
+def write_evaluation_pictures(result, evaluations, out, shown=12):
+    """Pictures of each scored evaluation of a run, in `out`.
+
+    `<name>_regressed_landmarks.png`: the first `shown` test images with the
+    landmarks regressed from the trained detector's keypoints (red) against
+    the annotated ones (green).
+
+    Returns:
+        list of the written paths.
+    """
+    from keras_landmarks.evaluation.regression import fit_landmark_regressor
+    from keras_landmarks.visualization import regression_comparison
+    from keras_landmarks.visualization import save_png
+
+    written = []
+    for splits in evaluations:
+        regression, test = result.points[splits.name][0]
+        regressor = fit_landmark_regressor(regression, splits.train_landmarks)
+        picture = regression_comparison(
+            splits.test_images[:shown],
+            regressor.predict(test[:shown]),
+            splits.test_landmarks[:shown],
+        )
+        path = os.path.join(out, f"{splits.name}_regressed_landmarks.png")
+        written.append(save_png(picture, path))
+    return written
+
+
+def sample_efficiency_picture(curves, mean_shape):
+    """The plot of a "sample_efficiency" entry (`curves_entry`) as an image."""
+    from keras_landmarks.visualization import sample_efficiency_plot
+
+    sizes = curves["sizes"]
+    return sample_efficiency_plot(
+        {
+            f"{key} detector": (sizes, curves[f"{key}_mean"], curves[f"{key}_std"])
+            for key in ("trained", "untrained")
+        },
+        baselines={MEAN_SHAPE: mean_shape},
+        all_label_at=sizes[-1],
+    )

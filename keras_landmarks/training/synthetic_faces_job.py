@@ -17,7 +17,6 @@ from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
 from keras_landmarks.data.synthetic.faces import MAIN_JOB_CLUTTER
 from keras_landmarks.data.synthetic.faces import MAIN_JOB_FRAMING
 from keras_landmarks.data.synthetic.faces import make_faces
-from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.models.presets import CPU_BATCH_SIZE
 from keras_landmarks.models.presets import seeded_cpu_model
 from keras_landmarks.training.learning_curve import CURVE_FILENAME
@@ -234,54 +233,26 @@ def run_synthetic_faces(
     )
 
     print("[3/4] Sample efficiency (the paper's protocol)")
-    entry = report_sample_efficiency(run, splits, seed=seed)
+    report_sample_efficiency(run, splits, seed=seed)
 
     print("[4/4] Writing pictures")
     errors = dict(run.results[EVALUATION_NAME]["overall"])
-    trained = run.points[EVALUATION_NAME][0]
-    _write_pictures(model, run_dir, splits, trained, entry, errors[MEAN_SHAPE], seed)
+    _write_pictures(model, run, splits, seed)
     return JobResult(
         run.tables[EVALUATION_NAME], errors, run.steps, run.train_seconds, run_dir
     )
 
 
-def _write_pictures(model, run_dir, splits, trained, curves, mean_shape, seed):
-    """Quadruplets, swap grid, heatmaps, regressed landmarks, sample efficiency."""
-    from keras_landmarks.evaluation.regression import fit_landmark_regressor
+def _write_pictures(model, run, splits, seed):
+    """Quadruplets, swap grid and heatmaps of test faces (the pipeline draws the
+    regressed landmarks and the sample-efficiency curve)."""
     from keras_landmarks.training.loop import first_pairs
     from keras_landmarks.visualization import model_pictures
-    from keras_landmarks.visualization import regression_comparison
-    from keras_landmarks.visualization import sample_efficiency_plot
-    from keras_landmarks.visualization import save_png
 
-    out = os.path.join(run_dir, "results")
+    out = os.path.join(run.run_dir, "results")
     test_pairs = tps_pairs(
         tf.data.Dataset.from_tensor_slices(splits.test_images[:8]), seed=seed + 2
     )
     paths = model_pictures(model, first_pairs(test_pairs, 8), out)
-    regressor = fit_landmark_regressor(trained[0], splits.train_landmarks)
-    paths.append(
-        save_png(
-            regression_comparison(
-                splits.test_images[:12],
-                regressor.predict(trained[1][:12]),
-                splits.test_landmarks[:12],
-            ),
-            os.path.join(out, "regressed_landmarks.png"),
-        )
-    )
-    sizes = curves["sizes"]
-    plot = sample_efficiency_plot(
-        {
-            name: (sizes, curves[f"{key}_mean"], curves[f"{key}_std"])
-            for name, key in (
-                ("trained detector", "trained"),
-                ("untrained detector", "untrained"),
-            )
-        },
-        baselines={MEAN_SHAPE: mean_shape},
-        all_label_at=sizes[-1],
-    )
-    paths.append(save_png(plot, os.path.join(out, "sample_efficiency.png")))
     for path in paths:
         print(f"  {path}")

@@ -86,6 +86,9 @@ def test_celeba(tmp_path, celeba_dir):
     assert curve["trained_mean"][-1] == pytest.approx(overall["trained detector"])
     assert curve["untrained_mean"][-1] == pytest.approx(overall["untrained detector"])
     assert curve["trained_std"][-1] == 0
+    # Pictured by the pipeline: the regression and the curve.
+    assert (run / "results" / "mafl_regressed_landmarks.png").is_file()
+    assert (run / "results" / "sample_efficiency.png").is_file()
 
 
 def test_precision_option_is_applied_and_printed(tmp_path, celeba_dir, capsys):

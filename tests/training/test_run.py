@@ -107,6 +107,9 @@ def test_run_and_evaluate_writes_one_layout_and_resumes(tmp_path):
     assert saved["joints"] == json.loads(json.dumps(expected))
     assert run.tables["joints"] == table
     assert saved["joints"]["overall"]["untrained detector"] == 100.0
+    # The pipeline's picture step: one per evaluation, in run_dir/results.
+    assert (tmp_path / "results" / "joints_regressed_landmarks.png").is_file()
+    assert not (tmp_path / "results" / "sample_efficiency.png").exists()
     # A resumed process with another initialisation keeps the first baseline
     # and trains nothing more; callers add their entries on top.
     again = run_and_evaluate(
