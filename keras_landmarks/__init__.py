@@ -5,12 +5,11 @@ of Object Landmarks through Conditional Image Generation" (NeurIPS 2018) that ru
 the TensorFlow, JAX and PyTorch backends.
 """
 
-__version__ = "0.1.0"
-
 from keras_landmarks import layers  # noqa: E402
 from keras_landmarks import losses  # noqa: E402
 from keras_landmarks import models  # noqa: E402
 from keras_landmarks.models import LandmarkModel  # noqa: E402
+from keras_landmarks.version import __version__  # noqa: E402, F401
 
 # Imported on first use: they pull in tf.data, scipy or matplotlib.
 _LAZY_SUBMODULES = (

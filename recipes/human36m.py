@@ -80,6 +80,7 @@ def main(argv=None):
             subjects=list(config.train_subjects),
             seed=config.seed,
             num_pairs=ENDLESS,
+            shuffle_videos=True,  # each batch from videos all over the set
             **common,
         )
         check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)

@@ -103,6 +103,7 @@ def main(argv=None):
             min_gap=config.min_gap,
             max_gap=config.max_gap,
             num_pairs=ENDLESS,
+            shuffle_videos=True,  # each batch from videos all over the set
         )
     check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
     evaluations = []

@@ -17,14 +17,12 @@ from keras_landmarks.presets.preset_files import read_metadata
 from keras_landmarks.presets.preset_files import save_to_preset
 from keras_landmarks.presets.registry import known_presets
 from keras_landmarks.presets.registry import list_presets as list  # noqa: A001
-from keras_landmarks.presets.registry import load_landmark_model_or_preset
 from keras_landmarks.presets.registry import load_preset
 from keras_landmarks.presets.registry import preset_folder
 
 __all__ = [
     "known_presets",
     "list",
-    "load_landmark_model_or_preset",
     "load_preset",
     "load_preset_folder",
     "preset_folder",

@@ -56,9 +56,7 @@ def save_to_preset(model, preset_dir, metadata, readme=None, overwrite=False):
         ValueError: not a LandmarkModel, incomplete metadata, or an existing
             `preset_dir` without `overwrite`.
     """
-    from keras_landmarks.models.landmark_model import LandmarkModel
-
-    if not isinstance(model, LandmarkModel):
+    if not is_landmark_model(model):
         raise ValueError(
             "save_to_preset saves a keras_landmarks LandmarkModel. Received: "
             f"{type(model).__name__}"
@@ -156,8 +154,6 @@ def load_preset_folder(preset_dir):
         ValueError: a missing file, weights that do not match the metadata or
             the configuration, or a model that is not a LandmarkModel.
     """
-    from keras_landmarks.models.landmark_model import LandmarkModel
-
     preset_dir = os.fspath(preset_dir)
     for name in (CONFIG_FILE, WEIGHTS_FILE):
         if not os.path.isfile(os.path.join(preset_dir, name)):
@@ -178,13 +174,26 @@ def load_preset_folder(preset_dir):
             config = json.load(f)
         except json.JSONDecodeError as error:
             raise ValueError(f"{preset_dir}/{CONFIG_FILE}: not JSON: {error}") from None
-    import keras_landmarks  # noqa: F401  (registers the classes)
-
+    # keras_landmarks/__init__.py, run before any of its submodules, has
+    # registered the classes the configuration names.
     model = keras.saving.deserialize_keras_object(config, safe_mode=True)
-    if not isinstance(model, LandmarkModel):
+    if not is_landmark_model(model):
         raise ValueError(
             f"{preset_dir} holds a {type(model).__name__}, not a keras_landmarks "
             "LandmarkModel"
         )
     model.load_weights(weights)
     return model
+
+
+def is_landmark_model(model):
+    """Whether `model` is a keras_landmarks `LandmarkModel` (or a subclass).
+
+    Told by its class hierarchy's names, so that this package does not import
+    `models/` (which loads presets through it: `LandmarkModel.from_preset`).
+    """
+    return any(
+        cls.__name__ == "LandmarkModel"
+        and cls.__module__ == "keras_landmarks.models.landmark_model"
+        for cls in type(model).__mro__
+    )

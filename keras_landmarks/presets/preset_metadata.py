@@ -12,6 +12,8 @@ import datetime
 
 import keras
 
+from keras_landmarks.version import __version__
+
 # What the caller of `save_to_preset` must give, with what each means.
 REQUIRED_ENTRIES = {
     "description": "one line: what the preset detects",
@@ -84,11 +86,9 @@ def check_metadata(metadata):
 
 def model_facts(model):
     """The `FACT_ENTRIES` that come from the model itself (not its files)."""
-    import keras_landmarks
-
     return {
         "class_name": type(model).__name__,
-        "keras_landmarks_version": keras_landmarks.__version__,
+        "keras_landmarks_version": __version__,
         "keras_version": keras.__version__,
         "backend": keras.backend.backend(),
         "parameter_count": int(model.count_params()),

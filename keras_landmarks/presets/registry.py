@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 
 from keras_landmarks.presets.preset_files import CONFIG_FILE
+from keras_landmarks.presets.preset_files import is_landmark_model
 from keras_landmarks.presets.preset_files import load_preset_folder
 from keras_landmarks.presets.preset_files import read_metadata
 
@@ -86,33 +87,13 @@ def _keras_version():
 def _load_from_hugging_face(handle):
     import keras
 
-    import keras_landmarks  # noqa: F401  (registers the classes)
-    from keras_landmarks.models.landmark_model import LandmarkModel
-
     model = keras.saving.load_model(handle, compile=False, safe_mode=True)
-    if not isinstance(model, LandmarkModel):
+    if not is_landmark_model(model):
         raise ValueError(
             f"{handle} holds a {type(model).__name__}, not a keras_landmarks "
             "LandmarkModel"
         )
     return model
-
-
-def load_landmark_model_or_preset(source):
-    """A `LandmarkModel` from a `.keras` file or a preset handle.
-
-    What `train --init-from` starts from: a `.keras` file saved by
-    `model.save` or `keras-landmarks train` (loaded in safe mode, with its
-    optimizer state), or anything `load_preset` takes (uncompiled).
-
-    Raises:
-        ValueError: see `load_landmark_model` and `load_preset`.
-    """
-    if os.fspath(source).endswith(".keras"):
-        from keras_landmarks.export.detector import load_landmark_model
-
-        return load_landmark_model(source)
-    return load_preset(source)
 
 
 def evaluation_summary(evaluation):

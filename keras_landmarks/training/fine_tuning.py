@@ -5,7 +5,10 @@ is the one place that turns `train --init-from SOURCE` into a compiled model;
 SOURCE is a `.keras` file, a shipped preset's name or a preset folder.
 """
 
-from keras_landmarks.presets.registry import load_landmark_model_or_preset
+import os
+
+from keras_landmarks.export.detector import load_landmark_model
+from keras_landmarks.presets.registry import load_preset
 
 
 def model_to_fine_tune(source, make_optimizer, learning_rate=None):
@@ -62,3 +65,18 @@ def _with_learning_rate(optimizer, model, learning_rate):
         if variable.path in saved and "learning_rate" not in variable.path:
             variable.assign(saved[variable.path])
     return fresh
+
+
+def load_landmark_model_or_preset(source):
+    """A `LandmarkModel` from a `.keras` file or a preset handle.
+
+    What `train --init-from` starts from: a `.keras` file saved by
+    `model.save` or `keras-landmarks train` (loaded in safe mode, with its
+    optimizer state), or anything `presets.load_preset` takes (uncompiled).
+
+    Raises:
+        ValueError: see `load_landmark_model` and `load_preset`.
+    """
+    if os.fspath(source).endswith(".keras"):
+        return load_landmark_model(source)
+    return load_preset(source)

@@ -126,3 +126,15 @@ def test_a_foreign_model_folder_is_refused(tmp_path):
     other.save_weights(folder / "model.weights.h5")
     with pytest.raises(ValueError, match="holds a Sequential, not a keras_landmarks"):
         load_preset_folder(folder)
+
+
+def test_landmark_models_and_their_subclasses_are_told_apart_from_other_models():
+    from keras_landmarks.models import AdversarialLandmarkModel
+
+    assert preset_files.is_landmark_model(tiny_model())
+    assert issubclass(AdversarialLandmarkModel, type(tiny_model()))
+    adversarial = object.__new__(AdversarialLandmarkModel)  # class check only
+    assert preset_files.is_landmark_model(adversarial)
+    assert not preset_files.is_landmark_model(keras.Sequential([keras.Input((2,))]))
+    with pytest.raises(ValueError, match="saves a keras_landmarks LandmarkModel"):
+        save_to_preset(keras.Sequential([keras.Input((2,))]), "unused", {})

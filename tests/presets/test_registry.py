@@ -170,20 +170,6 @@ def test_kaggle_handles_are_refused_with_the_way_around():
         kl.presets.load_preset("kaggle://someone/landmarks/keras/faces")
 
 
-def test_init_from_takes_a_keras_file_or_a_preset(tmp_path):
-    model = tiny_preset(tmp_path / "mine")
-    model.save(tmp_path / "mine.keras")
-    images = np.random.default_rng(1).uniform(0, 255, (2, 32, 32, 3))
-    expected = model.predict_keypoints(images)
-    for source in (tmp_path / "mine.keras", tmp_path / "mine"):
-        loaded = kl.presets.load_landmark_model_or_preset(source)
-        np.testing.assert_array_equal(loaded.predict_keypoints(images), expected)
-    shipped = kl.presets.load_landmark_model_or_preset("synthetic_faces")
-    assert shipped.image_size == (48, 48)
-    with pytest.raises(ValueError, match="Model file not found"):
-        kl.presets.load_landmark_model_or_preset(tmp_path / "none.keras")
-
-
 def _write_expected():
     from keras_landmarks.data import make_faces
     from keras_landmarks.data.synthetic.faces import FRAMINGS

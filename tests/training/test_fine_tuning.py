@@ -4,10 +4,12 @@ import tensorflow as tf
 
 from keras_landmarks.losses import PixelLoss
 from keras_landmarks.models.presets import cpu_optimizer
+from keras_landmarks.training.fine_tuning import load_landmark_model_or_preset
 from keras_landmarks.training.fine_tuning import model_to_fine_tune
 from tests.helpers import tiny_model
 from tests.helpers import to_numpy
 from tests.helpers import toy_pairs
+from tests.presets.fixtures import tiny_preset
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +78,17 @@ def test_a_preset_is_compiled_with_the_given_optimizer():
     assert int(to_numpy(model.optimizer.iterations)) == 0
     with pytest.raises(ValueError, match="Unknown preset 'no_such_preset'"):
         model_to_fine_tune("no_such_preset", cpu_optimizer)
+
+
+def test_init_from_takes_a_keras_file_or_a_preset(tmp_path):
+    model = tiny_preset(tmp_path / "mine")
+    model.save(tmp_path / "mine.keras")
+    images = np.random.default_rng(1).uniform(0, 255, (2, 32, 32, 3))
+    expected = model.predict_keypoints(images)
+    for source in (tmp_path / "mine.keras", tmp_path / "mine"):
+        loaded = load_landmark_model_or_preset(source)
+        np.testing.assert_array_equal(loaded.predict_keypoints(images), expected)
+    shipped = load_landmark_model_or_preset("synthetic_faces")
+    assert shipped.image_size == (48, 48)
+    with pytest.raises(ValueError, match="Model file not found"):
+        load_landmark_model_or_preset(tmp_path / "none.keras")
