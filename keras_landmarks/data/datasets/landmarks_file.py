@@ -13,7 +13,6 @@ Points are pixel (x, y) of the image file, pixel centres at integers.
 """
 
 import csv
-import json
 import math
 import os
 
@@ -24,6 +23,7 @@ from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
 from keras_landmarks.data.files.boxes_file import boxes_for
 from keras_landmarks.data.files.boxes_file import read_boxes
 from keras_landmarks.data.files.image_files import image_dataset
+from keras_landmarks.data.files.json_table import read_json_table
 from keras_landmarks.data.ops.framing import DEFAULT_FIT
 
 # Without --num-train: this share of the images fits the regressor.
@@ -79,13 +79,7 @@ def _is_header(cell):
 
 
 def _read_json(path):
-    with open(path) as f:
-        table = json.load(f)
-    if not isinstance(table, dict):
-        raise ValueError(
-            f"{path}: expected a JSON object of file -> [[x, y] or null, ...]. "
-            f"Received: a {type(table).__name__}"
-        )
+    table = read_json_table(path, "[[x, y] or null, ...]")
     rows = []
     for name, points in table.items():
         where = f"{path} ({name})"

@@ -13,11 +13,12 @@ order). Images without a box use the whole image.
 """
 
 import csv
-import json
 import logging
 import os
 
 import numpy as np
+
+from keras_landmarks.data.files.json_table import read_json_table
 
 logger = logging.getLogger("keras_landmarks.data")
 
@@ -56,13 +57,7 @@ def read_boxes(path):
     suffix = os.path.splitext(path)[1].lower()
     boxes = {}
     if suffix == ".json":
-        with open(path) as f:
-            table = json.load(f)
-        if not isinstance(table, dict):
-            raise ValueError(
-                f"{path}: expected a JSON object of file -> [x0, y0, x1, y1]. "
-                f"Received: a {type(table).__name__}"
-            )
+        table = read_json_table(path, "[x0, y0, x1, y1]")
         for name, values in table.items():
             boxes[_key(name)] = _box(values, f"{path} ({name})")
     elif suffix == ".csv":
