@@ -35,6 +35,7 @@ MAX_RATIO = 0.82
 
 
 @pytest.mark.slow
+@pytest.mark.compiled  # the step budget was measured with the compiled step
 @pytest.mark.skipif(
     keras.backend.backend() != "tensorflow",
     reason="one backend suffices: the training code path is shared by all three, "

@@ -11,6 +11,8 @@ from keras_landmarks.training.recipe_model import finetune_model
 from tests.helpers import TINY_ARCHITECTURE
 
 
+# Checks the `run_eagerly` that `build_model` passes to compile: no eager default.
+@pytest.mark.compiled
 def test_build_model_variants():
     model = build_model(
         4,
