@@ -93,11 +93,14 @@ CLIP_NORM = 1.0
 SEED = 0
 
 
-def conv2d(in_channels, out_channels, kernel_size, stride=1):
-    """A conv with bias, initialised as the reference's."""
+def conv2d(in_channels, out_channels, kernel_size, stride=1, reference_init=True):
+    """A conv with bias, initialised as the reference's (or PyTorch's default,
+    which is quicker to draw for the frozen VGG's random weights)."""
     conv = nn.Conv2d(
         in_channels, out_channels, kernel_size, stride, padding=kernel_size // 2
     )
+    if not reference_init:
+        return conv
     nn.init.trunc_normal_(
         conv.weight, std=KERNEL_INIT_STD, a=-2 * KERNEL_INIT_STD, b=2 * KERNEL_INIT_STD
     )
@@ -187,7 +190,10 @@ def keypoints_to_maps(keypoints, height, width, std=GAUSSIAN_STD):
 
 
 class VGGFeatures(nn.Module):
-    """A frozen VGG to conv5_2; returns the second conv of each block after ReLU."""
+    """A frozen VGG to conv5_2; returns the second conv of each block after ReLU.
+
+    Random weights: they time the same as ImageNet ones (as train_step.py's).
+    """
 
     def __init__(self, network="vgg16"):
         super().__init__()
@@ -199,8 +205,10 @@ class VGGFeatures(nn.Module):
         self.blocks = nn.ModuleList()
         channels = 3
         for count, width in zip(VGG_BLOCK_CONVS[network], VGG_WIDTHS, strict=True):
-            convs = [conv2d(channels, width, 3)]
-            convs += [conv2d(width, width, 3) for _ in range(count - 1)]
+            convs = [conv2d(channels, width, 3, reference_init=False)]
+            convs += [
+                conv2d(width, width, 3, reference_init=False) for _ in range(count - 1)
+            ]
             self.blocks.append(nn.ModuleList(convs))
             channels = width
         self.register_buffer("mean", torch.tensor(CAFFE_BGR_MEAN).view(1, 3, 1, 1))

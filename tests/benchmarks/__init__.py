@@ -1,5 +1,7 @@
+import importlib.util
 import runpy
 import sys
+from pathlib import Path
 
 import keras
 
@@ -18,3 +20,13 @@ def run_benchmark(script, arguments, capsys, monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))  # the script prepends its folder
     runpy.run_path(str(script), run_name="__main__")
     return keras.backend.backend(), capsys.readouterr().out
+
+
+def load_benchmark(name):
+    """The module `benchmarks/<name>.py`, imported from its file (the scripts
+    are not a package), for tests of its functions."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"benchmarks_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

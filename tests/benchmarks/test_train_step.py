@@ -2,8 +2,10 @@ import json
 import os
 from pathlib import Path
 
+import keras
 import pytest
 
+from tests.benchmarks import load_benchmark
 from tests.benchmarks import run_benchmark
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "train_step.py"
@@ -73,3 +75,71 @@ def test_quick_run_writes_json(tmp_path, capsys, monkeypatch):
     # The table went to stdout, and the same JSON as its last line.
     assert "GFLOP/s" in stdout
     assert json.loads(stdout.strip().splitlines()[-1]) == result
+
+
+PLAIN_ONE_BACKEND = pytest.mark.skipif(
+    keras.backend.backend() != "torch",
+    reason="the plain-PyTorch row comes from its own process, whatever the Keras "
+    "backend: one backend (PyTorch) checks how train_step.py runs and merges it",
+)
+
+
+@PLAIN_ONE_BACKEND
+def test_with_plain_pytorch_adds_the_row_and_ratios(capsys, monkeypatch):
+    train_step = load_benchmark("train_step")
+    ours_seconds = {"float32": 0.5}
+
+    def known_step(config, mode, jit_compile, precision, image_size, batch, args):
+        # Our own step is timed by test_quick_run_writes_json; a row of known
+        # time here makes the ratio known by construction.
+        seconds = ours_seconds[precision]
+        return {
+            "config": config,
+            "mode": mode,
+            "precision": precision,
+            "image_size": image_size,
+            "batch_size": batch,
+            "first_step_s": seconds,
+            "median_step_s": seconds,
+            "min_step_s": seconds,
+            "steps": args.steps,
+            "finite_loss": True,
+            "flops": 10**9,
+            "gflops": 1e9 / seconds / 1e9,
+            "flops_breakdown": {},
+        }
+
+    monkeypatch.setattr(train_step, "measure_step", known_step)
+    result = train_step.main(
+        ["--quick", "--configs", "paper", "--modes", FIRST_MODE["torch"]]
+        + ["--batch", "1", "--steps", "1", "--warmup", "0", "--matmul-sizes", "64"]
+        + ["--precisions", "float32", "--vgg", "vgg16", "--with-plain-pytorch"]
+    )
+    assert result["failures"] == []
+    assert result["settings"]["with_plain_pytorch"]
+    ours = [row for row in result["steps"] if row["mode"] == "torch-eager"]
+    plain = [row for row in result["steps"] if row["mode"] == "plain-pytorch"]
+    # bfloat16 rows come the same way (the plain script's own tests run them).
+    assert [row["precision"] for row in plain] == ["float32"]
+    for row, mine in zip(plain, ours, strict=True):
+        assert STEP_KEYS <= set(row)
+        assert (row["config"], row["image_size"], row["batch_size"]) == (
+            "paper",
+            32,
+            1,
+        )
+        assert row["finite_loss"] and row["flops"] > 0
+        assert "speed_vs_plain_pytorch" not in row
+        assert mine["speed_vs_plain_pytorch"] == pytest.approx(
+            row["median_step_s"] / ours_seconds[row["precision"]]
+        )
+    assert "plain-pytorch" in capsys.readouterr().out
+
+
+@PLAIN_ONE_BACKEND
+def test_with_plain_pytorch_needs_the_paper_config(capsys):
+    train_step = load_benchmark("train_step")
+    with pytest.raises(SystemExit) as raised:
+        train_step.parse_args(["--configs", "cpu", "--with-plain-pytorch"])
+    assert raised.value.code == 2
+    assert "add 'paper' to --configs" in capsys.readouterr().err
