@@ -93,17 +93,20 @@ def test_tiny_run_rows(tmp_path, capsys, monkeypatch):
     assert "aten::convolution_backward" in result["op_tables"]["mixed_bfloat16"]
 
 
-def test_bfloat16_runs_the_convolutions_in_bfloat16():
+def test_bfloat16_convolutions_channels_last():
     import torch
 
     plain = load_benchmark("plain_pytorch_step")
     model, optimizer = plain.build(32, 10, "vgg16")
-    dtypes = []
+    dtypes, layouts = [], []
+
+    def record(module, inputs, output):
+        dtypes.append(output.dtype)
+        layouts.append(inputs[0].is_contiguous(memory_format=torch.channels_last))
+
     for module in model.modules():
         if isinstance(module, torch.nn.Conv2d):
-            module.register_forward_hook(
-                lambda module, inputs, output: dtypes.append(output.dtype)
-            )
+            module.register_forward_hook(record)
     loss = plain.train_step(
         model, optimizer, plain.random_batch(1, 32), "mixed_bfloat16"
     )
@@ -111,6 +114,7 @@ def test_bfloat16_runs_the_convolutions_in_bfloat16():
     # generator 7 + 1, VGG-16 to conv5_2 12 twice; the loss in float32.
     assert len(dtypes) == 9 + 8 + 8 + 2 * 12
     assert set(dtypes) == {torch.bfloat16}
+    assert all(layouts)  # channels-last inputs throughout
     assert loss.dtype == torch.float32 and torch.isfinite(loss)
 
 
