@@ -30,9 +30,7 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 import warnings
 
@@ -41,11 +39,11 @@ import keras
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from train_step import PAPER_BENCHMARK_BATCH_SIZE  # noqa: E402
-from train_step import PLAIN_PYTORCH_SCRIPT  # noqa: E402
 from train_step import PRECISIONS  # noqa: E402
 from train_step import backend_modes  # noqa: E402
 from train_step import machine_info  # noqa: E402
 from train_step import random_batch  # noqa: E402
+from train_step import run_plain_pytorch_step  # noqa: E402
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss  # noqa: E402
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning  # noqa: E402
@@ -164,25 +162,12 @@ def torch_op_table(image_size, batch_size, vgg, steps, precision, limit=15):
 
 
 def plain_op_table(image_size, batch_size, vgg, steps, warmup, precision, limit=15):
-    """The same table for `plain_pytorch_step.py`'s step, run in its own process.
-
-    Raises:
-        RuntimeError: the script failed; the message holds its stderr's end.
-    """
-    with tempfile.TemporaryDirectory() as folder:
-        out = os.path.join(folder, "plain.json")
-        command = [sys.executable, str(PLAIN_PYTORCH_SCRIPT), "--json", out]
-        command += ["--image-size", str(image_size), "--batch", str(batch_size)]
-        command += ["--vgg", vgg, "--precisions", precision, "--steps", str(steps)]
-        command += ["--warmup", str(warmup), "--op-table", str(limit)]
-        completed = subprocess.run(command, capture_output=True, text=True)
-        if completed.returncode != 0:
-            raise RuntimeError(
-                f"{PLAIN_PYTORCH_SCRIPT.name} exited with {completed.returncode}: "
-                f"{completed.stderr[-2000:]}"
-            )
-        with open(out) as f:
-            return json.load(f)["op_tables"][precision]
+    """The same table for `plain_pytorch_step.py`'s step, run in its own
+    process (`train_step.run_plain_pytorch_step`)."""
+    arguments = ["--image-size", str(image_size), "--batch", str(batch_size)]
+    arguments += ["--vgg", vgg, "--precisions", precision, "--steps", str(steps)]
+    arguments += ["--warmup", str(warmup), "--op-table", str(limit)]
+    return run_plain_pytorch_step(arguments)["op_tables"][precision]
 
 
 def main(argv=None):

@@ -276,45 +276,50 @@ def measure_step(config, mode, jit_compile, precision, image_size, batch_size, a
     }
 
 
-def plain_pytorch_rows(image_size, batch_size, args):
-    """The plain-PyTorch paper step's rows, from `plain_pytorch_step.py` run in
-    its own process (its threads and allocator apart from this backend's).
+def run_plain_pytorch_step(arguments):
+    """`plain_pytorch_step.py` run with `arguments` in its own process (its
+    threads and allocator apart from this backend's); its JSON result.
 
     Raises:
         RuntimeError: the script failed; the message holds its stderr's end.
     """
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "plain.json")
-        command = [
-            sys.executable,
-            str(PLAIN_PYTORCH_SCRIPT),
-            "--image-size",
-            str(image_size),
-            "--batch",
-            str(batch_size),
-            "--keypoints",
-            str(NUM_KEYPOINTS),
-            "--vgg",
-            args.vgg,
-            "--precisions",
-            ",".join(args.precisions),
-            "--steps",
-            str(args.steps),
-            "--warmup",
-            str(args.warmup),
-            "--json",
-            out,
-        ]
-        if args.torch_threads is not None:
-            command += ["--threads", str(args.torch_threads)]
-        completed = subprocess.run(command, capture_output=True, text=True)
+        command = [sys.executable, str(PLAIN_PYTORCH_SCRIPT), *arguments]
+        completed = subprocess.run(
+            [*command, "--json", out], capture_output=True, text=True
+        )
         if completed.returncode != 0:
             raise RuntimeError(
                 f"{PLAIN_PYTORCH_SCRIPT.name} exited with {completed.returncode}: "
                 f"{completed.stderr[-2000:]}"
             )
         with open(out) as f:
-            return json.load(f)["steps"]
+            return json.load(f)
+
+
+def plain_pytorch_rows(image_size, batch_size, args):
+    """The plain-PyTorch paper step's rows (`run_plain_pytorch_step`) for the
+    command line's VGG, precisions, steps, warm-up and PyTorch threads."""
+    arguments = [
+        "--image-size",
+        str(image_size),
+        "--batch",
+        str(batch_size),
+        "--keypoints",
+        str(NUM_KEYPOINTS),
+        "--vgg",
+        args.vgg,
+        "--precisions",
+        ",".join(args.precisions),
+        "--steps",
+        str(args.steps),
+        "--warmup",
+        str(args.warmup),
+    ]
+    if args.torch_threads is not None:
+        arguments += ["--threads", str(args.torch_threads)]
+    return run_plain_pytorch_step(arguments)["steps"]
 
 
 def add_speed_vs_plain_pytorch(steps, plain_rows):

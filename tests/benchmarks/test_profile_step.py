@@ -65,6 +65,11 @@ def test_op_table_needs_torch():
 def test_plain_op_table(monkeypatch):
     monkeypatch.setattr(sys, "path", list(sys.path))  # the script prepends its folder
     profile_step = load_benchmark("profile_step")
+    plain = load_benchmark("plain_pytorch_step")
+    # In this process rather than its own: no second import of PyTorch (its
+    # optimizers import torch._dynamo, seconds of CPU). test_train_step runs
+    # the script in its own process the same way (`run_plain_pytorch_step`).
+    monkeypatch.setattr(profile_step, "run_plain_pytorch_step", plain.main)
     table = profile_step.plain_op_table(
         image_size=32,
         batch_size=1,

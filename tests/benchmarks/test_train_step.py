@@ -110,6 +110,11 @@ def test_with_plain_pytorch_adds_the_row_and_ratios(capsys, monkeypatch):
         }
 
     monkeypatch.setattr(train_step, "measure_step", known_step)
+    # The plain script in this process rather than its own: no second import
+    # of PyTorch (its optimizers import torch._dynamo: seconds of CPU). Its own
+    # process is checked by test_plain_pytorch_failure_is_reported.
+    plain_script = load_benchmark("plain_pytorch_step")
+    monkeypatch.setattr(train_step, "run_plain_pytorch_step", plain_script.main)
     result = train_step.main(
         ["--quick", "--configs", "paper", "--modes", FIRST_MODE["torch"]]
         + ["--batch", "1", "--steps", "1", "--warmup", "0", "--matmul-sizes", "64"]
@@ -134,6 +139,15 @@ def test_with_plain_pytorch_adds_the_row_and_ratios(capsys, monkeypatch):
             row["median_step_s"] / ours_seconds[row["precision"]]
         )
     assert "plain-pytorch" in capsys.readouterr().out
+
+
+@PLAIN_ONE_BACKEND
+def test_plain_pytorch_failure_is_reported():
+    train_step = load_benchmark("train_step")
+    with pytest.raises(RuntimeError, match="exited with 2") as raised:
+        train_step.run_plain_pytorch_step(["--precisions", "float16"])
+    # The script's own message, from its stderr.
+    assert "Received: ['float16']" in str(raised.value)
 
 
 @PLAIN_ONE_BACKEND
