@@ -5,6 +5,26 @@ from pathlib import Path
 
 import keras
 
+# The keys of a step row: train_step.measure_step's and plain_pytorch_step's
+# (train_step.py then adds `peak_dtype` and `fraction_of_peak` to both).
+STEP_ROW_KEYS = frozenset(
+    {
+        "config",
+        "mode",
+        "precision",
+        "image_size",
+        "batch_size",
+        "first_step_s",
+        "median_step_s",
+        "min_step_s",
+        "steps",
+        "finite_loss",
+        "flops",
+        "gflops",
+        "flops_breakdown",
+    }
+)
+
 
 def run_benchmark(script, arguments, capsys, monkeypatch):
     """Runs `script` as `__main__` with `arguments` in this process, under the

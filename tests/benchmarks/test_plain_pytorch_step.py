@@ -10,27 +10,11 @@ from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning
 from keras_landmarks.models.presets import paper_model
 from keras_landmarks.profiling.flops import landmark_step_flops
+from tests.benchmarks import STEP_ROW_KEYS
 from tests.benchmarks import load_benchmark
 from tests.benchmarks import run_benchmark
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "plain_pytorch_step.py"
-# The keys of train_step.py's step rows that a plain row carries itself
-# (train_step.py adds `peak_dtype` and `fraction_of_peak` from its own peak).
-ROW_KEYS = {
-    "config",
-    "mode",
-    "precision",
-    "image_size",
-    "batch_size",
-    "first_step_s",
-    "median_step_s",
-    "min_step_s",
-    "steps",
-    "finite_loss",
-    "flops",
-    "gflops",
-    "flops_breakdown",
-}
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "torch",
@@ -82,7 +66,7 @@ def test_tiny_run_rows(tmp_path, capsys, monkeypatch):
     rows = result["steps"]
     assert [row["precision"] for row in rows] == ["mixed_bfloat16"]
     for row in rows:
-        assert set(row) == ROW_KEYS
+        assert set(row) == STEP_ROW_KEYS  # train_step.py's layout
         assert (row["config"], row["mode"]) == ("paper", "plain-pytorch")
         assert (row["image_size"], row["batch_size"], row["steps"]) == (32, 1, 1)
         assert row["finite_loss"]

@@ -5,6 +5,7 @@ from pathlib import Path
 import keras
 import pytest
 
+from tests.benchmarks import STEP_ROW_KEYS
 from tests.benchmarks import load_benchmark
 from tests.benchmarks import run_benchmark
 
@@ -12,19 +13,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "train_step.py"
 # One compile mode per backend keeps the run short (XLA compiles take longest);
 # the full benchmark runs every mode.
 FIRST_MODE = {"tensorflow": "tf", "jax": "jax-jit", "torch": "torch-eager"}
-STEP_KEYS = {
-    "config",
-    "mode",
-    "precision",
-    "image_size",
-    "batch_size",
-    "first_step_s",
-    "median_step_s",
-    "flops",
-    "gflops",
-    "peak_dtype",
-    "fraction_of_peak",
-}
+STEP_KEYS = STEP_ROW_KEYS | {"peak_dtype", "fraction_of_peak"}
 
 
 @pytest.mark.slow
@@ -68,7 +57,8 @@ def test_quick_run_writes_json(tmp_path, capsys, monkeypatch):
     assert set(result["peak_gflops"]) == {"float32", "bfloat16"}
     assert [row["mode"] for row in result["steps"]] == [FIRST_MODE[backend]]
     for row in result["steps"]:
-        assert STEP_KEYS <= set(row)
+        # Exactly: the plain-PyTorch rows are checked against the same keys.
+        assert set(row) == STEP_KEYS
         assert row["config"] == "cpu" and row["image_size"] == 32
         assert row["median_step_s"] > 0 and row["flops"] > 0
         assert row["fraction_of_peak"] > 0
