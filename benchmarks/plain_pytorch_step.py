@@ -260,7 +260,11 @@ class PerceptualLoss(nn.Module):
 
 
 class LandmarkStep(nn.Module):
-    """The trainable networks and the loss: `forward(batch)` is the step's loss."""
+    """The trainable networks and the loss.
+
+    `forward(source, target, mask)` returns the step's loss: the perceptual
+    loss of the target's reconstruction plus the weight decay.
+    """
 
     def __init__(self, num_keypoints=NUM_KEYPOINTS, vgg="vgg16"):
         super().__init__()
