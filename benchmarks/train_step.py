@@ -427,7 +427,8 @@ def parse_args(argv=None):
         "--torch-threads",
         type=int,
         default=None,
-        help="torch.set_num_threads (PyTorch only; default: PyTorch's own)",
+        help="torch.set_num_threads for KERAS_BACKEND=torch and for the "
+        "plain-PyTorch step (default: PyTorch's own)",
     )
     parser.add_argument("--vgg", default="vgg19", choices=("vgg16", "vgg19"))
     parser.add_argument(
@@ -488,12 +489,14 @@ def main(argv=None):
                 f"{tuple(modes)}"
             )
         modes = {name: modes[name] for name in wanted}
-    if args.torch_threads is not None:
-        if backend != "torch":
-            raise SystemExit("--torch-threads applies to KERAS_BACKEND=torch only")
+    if args.torch_threads is not None and backend == "torch":
         import torch
 
         torch.set_num_threads(args.torch_threads)
+    elif args.torch_threads is not None and not args.with_plain_pytorch:
+        raise SystemExit(
+            "--torch-threads applies to KERAS_BACKEND=torch or --with-plain-pytorch"
+        )
     machine = machine_info()
     matmul = measure_matmul(modes, args.matmul_sizes, MATMUL_REPEATS)
     peak = peaks(matmul)

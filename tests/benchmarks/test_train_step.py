@@ -104,12 +104,38 @@ def test_with_plain_pytorch_adds_the_row_and_ratios(capsys, monkeypatch):
     # of PyTorch (its optimizers import torch._dynamo: seconds of CPU). Its own
     # process is checked by test_plain_pytorch_failure_is_reported.
     plain_script = load_benchmark("plain_pytorch_step")
-    monkeypatch.setattr(train_step, "run_plain_pytorch_step", plain_script.main)
-    result = train_step.main(
-        ["--quick", "--configs", "paper", "--modes", FIRST_MODE["torch"]]
-        + ["--batch", "1", "--steps", "1", "--warmup", "0", "--matmul-sizes", "64"]
-        + ["--precisions", "float32", "--vgg", "vgg16", "--with-plain-pytorch"]
-    )
+    calls = []
+
+    def run_plain(arguments):
+        calls.append(arguments)
+        return plain_script.main(arguments)
+
+    monkeypatch.setattr(train_step, "run_plain_pytorch_step", run_plain)
+    import torch
+
+    threads = torch.get_num_threads()
+    try:
+        result = train_step.main(
+            ["--quick", "--configs", "paper", "--modes", FIRST_MODE["torch"]]
+            + ["--batch", "1", "--steps", "1", "--warmup", "0"]
+            + ["--matmul-sizes", "64", "--torch-threads", "1"]
+            + ["--precisions", "float32", "--vgg", "vgg16", "--with-plain-pytorch"]
+        )
+    finally:
+        torch.set_num_threads(threads)
+    # The plain step gets our size, batch, VGG, steps and threads.
+    (arguments,) = calls
+    options = dict(zip(arguments[::2], arguments[1::2], strict=True))
+    assert options == {
+        "--image-size": "32",
+        "--batch": "1",
+        "--keypoints": "10",
+        "--vgg": "vgg16",
+        "--precisions": "float32",
+        "--steps": "1",
+        "--warmup": "0",
+        "--threads": "1",
+    }
     assert result["failures"] == []
     assert result["settings"]["with_plain_pytorch"]
     ours = [row for row in result["steps"] if row["mode"] == "torch-eager"]
