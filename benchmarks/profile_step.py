@@ -11,11 +11,17 @@ For the active Keras backend and one compile mode, this times, after warm-up:
 
 and sets each against its analytic FLOP count (`keras_landmarks.profiling.flops`)
 to give GFLOP/s per part. The VGG's share of the step is the difference of the
-first two timings. On PyTorch, `--op-table` also prints the `torch.profiler`
-table of the operators with the most self CPU time over a few full steps.
+first two timings. `--precision mixed_bfloat16` runs all of it under that dtype
+policy. On PyTorch, `--op-table` also prints the `torch.profiler` table of the
+operators with the most self CPU time over a few full steps; on any backend,
+`--plain-op-table` prints the same table for the plain-PyTorch step of the same
+size, batch, VGG and precision (`benchmarks/plain_pytorch_step.py`, in its own
+process), so that the two profiles can be set side by side.
 
     KERAS_BACKEND=tensorflow python benchmarks/profile_step.py
     KERAS_BACKEND=torch python benchmarks/profile_step.py --op-table
+    KERAS_BACKEND=torch python benchmarks/profile_step.py --vgg vgg16 \
+        --precision mixed_bfloat16 --op-table --plain-op-table
 
 Every number printed is measured in this run; compare ratios within one run.
 """
@@ -33,9 +39,11 @@ import keras
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from train_step import PAPER_BENCHMARK_BATCH_SIZE  # noqa: E402
+from train_step import PRECISIONS  # noqa: E402
 from train_step import backend_modes  # noqa: E402
 from train_step import machine_info  # noqa: E402
 from train_step import random_batch  # noqa: E402
+from train_step import run_plain_pytorch_step  # noqa: E402
 
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss  # noqa: E402
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning  # noqa: E402
@@ -56,9 +64,10 @@ def _median_seconds(fn, warmup, steps):
     return statistics.median(times)
 
 
-def _model(loss, jit_compile, image_size):
-    keras.backend.clear_session()
-    model = paper_model(10, reconstruction_loss=loss, image_size=image_size)
+def _model(make_loss, jit_compile, image_size, precision):
+    keras.backend.clear_session()  # Also resets the dtype policy.
+    keras.config.set_dtype_policy(precision)
+    model = paper_model(10, reconstruction_loss=make_loss(), image_size=image_size)
     model.compile(optimizer="reference", jit_compile=jit_compile)
     # Its slots now, not inside the first step: on TensorFlow a first step that
     # creates variables is traced twice. (The timed steps follow a warm-up.)
@@ -72,7 +81,7 @@ def _perceptual_loss(vgg):
         return PerceptualLoss(network=vgg, weights=None, name="reconstruction_loss")
 
 
-def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg):
+def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg, precision):
     """Timings and FLOPs of the step's parts; returns a list of row dicts."""
     batch = {
         k: keras.ops.convert_to_tensor(v)
@@ -80,7 +89,7 @@ def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg):
     }
     rows = []
 
-    model = _model(_perceptual_loss(vgg), jit_compile, image_size)
+    model = _model(lambda: _perceptual_loss(vgg), jit_compile, image_size, precision)
     flops = landmark_step_flops(model, batch_size)
     full = _median_seconds(lambda: model.train_on_batch(batch), warmup + 1, steps)
     rows.append(("full step", full, flops["total"]))
@@ -115,7 +124,9 @@ def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg):
     loss_forward = flops["loss_network"]["forward"] // 2  # one of its two passes
     rows.append(("VGG forward, one batch", vgg_seconds, loss_forward))
 
-    pixel = _model(make_reconstruction_loss("pixel_l2"), jit_compile, image_size)
+    pixel = _model(
+        lambda: make_reconstruction_loss("pixel_l2"), jit_compile, image_size, precision
+    )
     trainable_flops = sum(flops["trainable"].values())
     no_vgg = _median_seconds(lambda: pixel.train_on_batch(batch), warmup + 1, steps)
     rows.append(("step without VGG (trainable nets)", no_vgg, trainable_flops))
@@ -134,11 +145,11 @@ def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg):
     ]
 
 
-def torch_op_table(image_size, batch_size, vgg, steps, limit=15):
+def torch_op_table(image_size, batch_size, vgg, steps, precision, limit=15):
     """`torch.profiler` table of the full step's operators by self CPU time."""
     import torch
 
-    model = _model(_perceptual_loss(vgg), False, image_size)
+    model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
     batch = {
         k: keras.ops.convert_to_tensor(v)
         for k, v in random_batch(batch_size, image_size).items()
@@ -150,6 +161,15 @@ def torch_op_table(image_size, batch_size, vgg, steps, limit=15):
     return p.key_averages().table(sort_by="self_cpu_time_total", row_limit=limit)
 
 
+def plain_op_table(image_size, batch_size, vgg, steps, warmup, precision, limit=15):
+    """The same table for `plain_pytorch_step.py`'s step, run in its own
+    process (`train_step.run_plain_pytorch_step`)."""
+    arguments = ["--image-size", str(image_size), "--batch", str(batch_size)]
+    arguments += ["--vgg", vgg, "--precisions", precision, "--steps", str(steps)]
+    arguments += ["--warmup", str(warmup), "--op-table", str(limit)]
+    return run_plain_pytorch_step(arguments)["op_tables"][precision]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mode", default=None, help="one of the backend's modes")
@@ -158,7 +178,13 @@ def main(argv=None):
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--vgg", default="vgg19", choices=("vgg16", "vgg19"))
+    parser.add_argument("--precision", default="float32", choices=PRECISIONS)
     parser.add_argument("--op-table", action="store_true", help="PyTorch only")
+    parser.add_argument(
+        "--plain-op-table",
+        action="store_true",
+        help="also the op table of the plain-PyTorch step (any backend)",
+    )
     parser.add_argument("--json", default=None)
     args = parser.parse_args(argv)
     modes = backend_modes(keras.backend.backend())
@@ -176,10 +202,13 @@ def main(argv=None):
         args.warmup,
         args.steps,
         args.vgg,
+        args.precision,
     )
+    keras.config.set_dtype_policy("float32")
     machine["load_average_end"] = list(os.getloadavg())
     print(
-        f"backend {keras.backend.backend()}, mode {mode}, CPU {machine['cpu_model']}, "
+        f"backend {keras.backend.backend()}, mode {mode}, {args.precision}, "
+        f"CPU {machine['cpu_model']}, "
         f"load {machine['load_average_start'][0]:.1f} -> "
         f"{machine['load_average_end'][0]:.1f}"
     )
@@ -189,11 +218,24 @@ def main(argv=None):
             f"{row['part']:<36} {row['seconds']:>8.3f} {row['gflop']:>8.1f} "
             f"{row['gflops_per_s']:>8.1f} {row['share_of_step']:>8.1%}"
         )
-    result = {"backend": keras.backend.backend(), "machine": machine, "rows": rows}
+    result = {
+        "backend": keras.backend.backend(),
+        "precision": args.precision,
+        "machine": machine,
+        "rows": rows,
+    }
+    shape = (args.image_size, args.batch, args.vgg, args.steps)
     if args.op_table:
-        table = torch_op_table(args.image_size, args.batch, args.vgg, args.steps)
+        table = torch_op_table(*shape, args.precision)
+        keras.config.set_dtype_policy("float32")
+        print(f"keras-landmarks torch-eager {args.precision}, {args.steps} steps:")
         print(table)
         result["torch_op_table"] = table
+    if args.plain_op_table:
+        table = plain_op_table(*shape, args.warmup, args.precision)
+        print(f"plain PyTorch {args.precision}, {args.steps} steps:")
+        print(table)
+        result["plain_pytorch_op_table"] = table
     print(json.dumps(result, default=float))
     if args.json:
         with open(args.json, "w") as f:

@@ -15,7 +15,14 @@ In one run on the machine it runs on, for the active Keras backend:
 (c) the FLOPs of one step, counted analytically from the convolutions
     (`keras_landmarks.profiling.flops`), and the achieved GFLOP/s and fraction of
     the peak: float32 steps against the float32 peak, bfloat16 steps against
-    the bfloat16 peak.
+    the bfloat16 peak;
+(d) with `--with-plain-pytorch`, the same paper-configuration step in plain
+    PyTorch (`benchmarks/plain_pytorch_step.py`, channels-last, bfloat16 by
+    `torch.autocast`), run in its own process after the rows above with the
+    same image size, batch, VGG, precisions, steps and warm-up: its rows join
+    the table (mode `plain-pytorch`), and every paper row of ours gets
+    `speed_vs_plain_pytorch`, the plain step's median time over ours in the
+    same precision (above 1: we are faster).
 
 Nothing is hard-coded: every number printed is measured in this run. Timings
 depend on what else the machine runs: the load average is recorded before and
@@ -24,6 +31,8 @@ after.
     KERAS_BACKEND=jax python benchmarks/train_step.py
     KERAS_BACKEND=tensorflow python benchmarks/train_step.py --configs cpu --json t.json
     KERAS_BACKEND=torch python benchmarks/train_step.py --quick   # tiny, for CI
+    KERAS_BACKEND=tensorflow python benchmarks/train_step.py --configs paper \
+        --vgg vgg16 --with-plain-pytorch     # ours against plain PyTorch
 
 Prints a table and one JSON line (also written to `--json PATH` if given).
 """
@@ -33,8 +42,12 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -64,6 +77,8 @@ MATMUL_SLOW_SECONDS = 1.0
 MATMUL_PROBE_SIZE = 512
 MATMUL_REPEATS = 5
 CPU_FLAGS = ("amx_bf16", "amx_tile", "avx512_bf16", "avx512f", "avx2")
+PLAIN_PYTORCH_SCRIPT = Path(__file__).resolve().with_name("plain_pytorch_step.py")
+PLAIN_PYTORCH_MODE = "plain-pytorch"
 
 
 def backend_modes(backend):
@@ -261,12 +276,81 @@ def measure_step(config, mode, jit_compile, precision, image_size, batch_size, a
     }
 
 
+def run_plain_pytorch_step(arguments):
+    """`plain_pytorch_step.py` run with `arguments` in its own process (its
+    threads and allocator apart from this backend's); its JSON result.
+
+    Raises:
+        RuntimeError: the script failed; the message holds its stderr's end.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        out = os.path.join(folder, "plain.json")
+        command = [sys.executable, str(PLAIN_PYTORCH_SCRIPT), *arguments]
+        completed = subprocess.run(
+            [*command, "--json", out], capture_output=True, text=True
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(
+                f"{PLAIN_PYTORCH_SCRIPT.name} exited with {completed.returncode}: "
+                f"{completed.stderr[-2000:]}"
+            )
+        with open(out) as f:
+            return json.load(f)
+
+
+def plain_pytorch_rows(image_size, batch_size, args):
+    """The plain-PyTorch paper step's rows (`run_plain_pytorch_step`) for the
+    command line's VGG, precisions, steps, warm-up and PyTorch threads."""
+    arguments = [
+        "--image-size",
+        str(image_size),
+        "--batch",
+        str(batch_size),
+        "--keypoints",
+        str(NUM_KEYPOINTS),
+        "--vgg",
+        args.vgg,
+        "--precisions",
+        ",".join(args.precisions),
+        "--steps",
+        str(args.steps),
+        "--warmup",
+        str(args.warmup),
+    ]
+    if args.torch_threads is not None:
+        arguments += ["--threads", str(args.torch_threads)]
+    return run_plain_pytorch_step(arguments)["steps"]
+
+
+def add_speed_vs_plain_pytorch(steps, plain_rows):
+    """Sets `speed_vs_plain_pytorch` (plain median s / ours) on every row of
+    `steps` with a plain row of the same config, precision, size and batch."""
+    plain = {
+        (row["config"], row["precision"], row["image_size"], row["batch_size"]): row
+        for row in plain_rows
+    }
+    for row in steps:
+        key = (row["config"], row["precision"], row["image_size"], row["batch_size"])
+        if row["mode"] != PLAIN_PYTORCH_MODE and key in plain:
+            row["speed_vs_plain_pytorch"] = (
+                plain[key]["median_step_s"] / row["median_step_s"]
+            )
+
+
 def peaks(matmul_rows):
     """The best measured GFLOP/s per dtype over modes and sizes."""
     best = {}
     for row in matmul_rows:
         best[row["dtype"]] = max(best.get(row["dtype"], 0.0), row["gflops"])
     return best
+
+
+def add_fraction_of_peak(row, peak):
+    """Sets a step row's `peak_dtype` and `fraction_of_peak`: float32 steps
+    against the float32 peak, bfloat16 ones against the bfloat16 peak."""
+    bfloat16 = row["precision"] == "mixed_bfloat16"
+    row["peak_dtype"] = "bfloat16" if bfloat16 else "float32"
+    row["fraction_of_peak"] = row["gflops"] / peak[row["peak_dtype"]]
 
 
 def print_tables(result):
@@ -296,17 +380,24 @@ def print_tables(result):
         + ", ".join(f"{dtype} {value:.1f} GFLOP/s" for dtype, value in peak.items())
     )
     print(
-        f"\n{'config':<6} {'mode':<12} {'precision':<15} {'size':>4} {'batch':>5} "
+        f"\n{'config':<6} {'mode':<13} {'precision':<15} {'size':>4} {'batch':>5} "
         f"{'GFLOP/step':>10} {'first s':>8} {'median s':>9} {'GFLOP/s':>8} "
-        f"{'of peak':>8}"
+        f"{'of peak':>8} {'vs plain':>8}"
     )
     for row in result["steps"]:
+        ratio = row.get("speed_vs_plain_pytorch")
         print(
-            f"{row['config']:<6} {row['mode']:<12} {row['precision']:<15} "
+            f"{row['config']:<6} {row['mode']:<13} {row['precision']:<15} "
             f"{row['image_size']:>4} {row['batch_size']:>5} "
             f"{row['flops'] / 1e9:>10.2f} {row['first_step_s']:>8.2f} "
             f"{row['median_step_s']:>9.4f} {row['gflops']:>8.1f} "
-            f"{row['fraction_of_peak']:>8.1%}"
+            f"{row['fraction_of_peak']:>8.1%} "
+            f"{'-' if ratio is None else f'{ratio:.2f}x':>8}"
+        )
+    if any("speed_vs_plain_pytorch" in row for row in result["steps"]):
+        print(
+            "vs plain: the plain-PyTorch step's time over ours, same precision "
+            "(above 1: ours is faster)"
         )
     for row in result["failures"]:
         error = row["error"].splitlines()[0][:100]
@@ -336,15 +427,27 @@ def parse_args(argv=None):
         "--torch-threads",
         type=int,
         default=None,
-        help="torch.set_num_threads (PyTorch only; default: PyTorch's own)",
+        help="torch.set_num_threads for KERAS_BACKEND=torch and for the "
+        "plain-PyTorch step (default: PyTorch's own)",
     )
     parser.add_argument("--vgg", default="vgg19", choices=("vgg16", "vgg19"))
+    parser.add_argument(
+        "--with-plain-pytorch",
+        action="store_true",
+        help="also time the paper step in plain PyTorch (plain_pytorch_step.py, "
+        "its own process) and print our speed relative to it",
+    )
     parser.add_argument("--json", default=None, help="also write the JSON here")
     args = parser.parse_args(argv)
     args.configs = [c for c in args.configs.split(",") if c]
     unknown = set(args.configs) - set(CONFIGS)
     if unknown:
         parser.error(f"unknown configs {sorted(unknown)}; choose from {CONFIGS}")
+    if args.with_plain_pytorch and "paper" not in args.configs:
+        parser.error(
+            "--with-plain-pytorch times the paper configuration: add 'paper' to "
+            f"--configs. Received: --configs {','.join(args.configs)}"
+        )
     args.precisions = [p for p in args.precisions.split(",") if p]
     unknown = set(args.precisions) - set(PRECISIONS)
     if unknown:
@@ -362,6 +465,17 @@ def parse_args(argv=None):
     return args
 
 
+def step_shape(config, args):
+    """`(image_size, batch_size)` of `config` under the command line's options."""
+    default_size, default_batch = {
+        "paper": (REFERENCE_IMAGE_SIZE, PAPER_BENCHMARK_BATCH_SIZE),
+        "cpu": (CPU_IMAGE_SIZE, CPU_BATCH_SIZE),
+    }[config]
+    image_size = args.image_size or (32 if args.quick else default_size)
+    batch_size = args.batch or (2 if args.quick else default_batch)
+    return image_size, batch_size
+
+
 def main(argv=None):
     args = parse_args(argv)
     backend = keras.backend.backend()
@@ -375,23 +489,20 @@ def main(argv=None):
                 f"{tuple(modes)}"
             )
         modes = {name: modes[name] for name in wanted}
-    if args.torch_threads is not None:
-        if backend != "torch":
-            raise SystemExit("--torch-threads applies to KERAS_BACKEND=torch only")
+    if args.torch_threads is not None and backend == "torch":
         import torch
 
         torch.set_num_threads(args.torch_threads)
+    elif args.torch_threads is not None and not args.with_plain_pytorch:
+        raise SystemExit(
+            "--torch-threads applies to KERAS_BACKEND=torch or --with-plain-pytorch"
+        )
     machine = machine_info()
     matmul = measure_matmul(modes, args.matmul_sizes, MATMUL_REPEATS)
     peak = peaks(matmul)
     steps, failures = [], []
     for config in args.configs:
-        default_size, default_batch = {
-            "paper": (REFERENCE_IMAGE_SIZE, PAPER_BENCHMARK_BATCH_SIZE),
-            "cpu": (CPU_IMAGE_SIZE, CPU_BATCH_SIZE),
-        }[config]
-        image_size = args.image_size or (32 if args.quick else default_size)
-        batch_size = args.batch or (2 if args.quick else default_batch)
+        image_size, batch_size = step_shape(config, args)
         for mode, jit_compile in modes.items():
             for precision in args.precisions:
                 try:
@@ -416,14 +527,36 @@ def main(argv=None):
                         }
                     )
                     continue
-                peak_dtype = "bfloat16" if precision == "mixed_bfloat16" else "float32"
-                row["peak_dtype"] = peak_dtype
-                row["fraction_of_peak"] = row["gflops"] / peak[peak_dtype]
+                add_fraction_of_peak(row, peak)
                 steps.append(row)
                 print(
                     f"  {config} {mode} {precision}: {row['median_step_s']:.4f} s/step",
                     flush=True,
                 )
+    if args.with_plain_pytorch:
+        try:
+            plain = plain_pytorch_rows(*step_shape("paper", args), args)
+        except Exception as error:  # Report it; keep our rows.
+            message = f"{type(error).__name__}: {error}"
+            print(f"  paper {PLAIN_PYTORCH_MODE}: FAILED {message[:300]}")
+            failures.append(
+                {
+                    "config": "paper",
+                    "mode": PLAIN_PYTORCH_MODE,
+                    "precision": ",".join(args.precisions),
+                    "error": message[:2000],
+                }
+            )
+            plain = []
+        for row in plain:
+            add_fraction_of_peak(row, peak)
+            print(
+                f"  paper {PLAIN_PYTORCH_MODE} {row['precision']}: "
+                f"{row['median_step_s']:.4f} s/step",
+                flush=True,
+            )
+        steps += plain
+        add_speed_vs_plain_pytorch(steps, plain)
     machine["load_average_end"] = list(os.getloadavg())
     result = {
         "backend": backend,
@@ -438,6 +571,7 @@ def main(argv=None):
             "matmul_sizes": list(args.matmul_sizes),
             "vgg": args.vgg,
             "torch_threads": args.torch_threads,
+            "with_plain_pytorch": args.with_plain_pytorch,
         },
         "matmul": matmul,
         "peak_gflops": peak,

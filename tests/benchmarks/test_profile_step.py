@@ -4,8 +4,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import keras
 import pytest
 
+from tests.benchmarks import load_benchmark
 from tests.benchmarks import run_benchmark
 
 SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "profile_step.py"
@@ -53,3 +55,37 @@ def test_op_table_needs_torch():
     )
     assert completed.returncode == 2
     assert "--op-table needs KERAS_BACKEND=torch" in completed.stderr
+
+
+@pytest.mark.skipif(
+    keras.backend.backend() != "torch",
+    reason="the plain-PyTorch step is profiled in its own process, whatever the "
+    "Keras backend: one backend (PyTorch) checks the wiring",
+)
+def test_plain_op_table(monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script prepends its folder
+    profile_step = load_benchmark("profile_step")
+    plain = load_benchmark("plain_pytorch_step")
+    # In this process rather than its own: no second import of PyTorch (its
+    # optimizers import torch._dynamo, seconds of CPU). test_train_step runs
+    # the script in its own process the same way (`run_plain_pytorch_step`).
+    monkeypatch.setattr(profile_step, "run_plain_pytorch_step", plain.main)
+    table = profile_step.plain_op_table(
+        image_size=32,
+        batch_size=1,
+        vgg="vgg16",
+        steps=1,
+        warmup=0,
+        precision="float32",
+        limit=10,
+    )
+    # Rows only: no separators, no header, no total (both say "Self CPU").
+    lines = [
+        line
+        for line in table.splitlines()
+        if line.strip() and not line.startswith("-") and "Self CPU" not in line
+    ]
+    # The 10 operators with the most self CPU time, convolutions among them
+    # (at batch 1 PyTorch picks `_slow_conv2d_*` over oneDNN's).
+    assert len(lines) == 10
+    assert any("aten::" in line and "conv" in line for line in lines)
