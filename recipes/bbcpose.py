@@ -19,8 +19,10 @@ training videos' annotations and tested on the test videos' manual
 annotations. Score: % of joints within `--distance` = 6 pixels of the
 ORIGINAL frames (converted into the crop's pixels, written to results.json as
 "distance_in_model_px"), and the accuracy-vs-distance curve (0-20 model px).
-The annotated training frames the regressor needs are held in memory
-(`--num_regression` caps them).
+The annotated training frames the regressor needs are streamed: their joints
+are read once, their images decoded a batch at a time whenever keypoints are
+predicted (`labelled_stream`), so memory does not grow with
+`--num_regression` (all by default); the test frames are held in memory.
 
 Paper (the table inside Fig. 4, "Ours"): 68.4 % average accuracy within 6 px.
 """
@@ -35,6 +37,7 @@ from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
 from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
+from keras_landmarks.data.datasets.labelled_splits import labelled_stream
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import RecipeError
@@ -107,7 +110,7 @@ def main(argv=None):
             shuffle_videos=True,  # each batch from videos all over the set
         )
         check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
-        regression = labelled_arrays(
+        regression = labelled_stream(
             bbc_pose(config.data_dir, "train", config.image_size, box=box),
             config.num_regression,
         )

@@ -9,10 +9,15 @@ Hardware and time: one GPU, the reference schedule (100k-150k steps of batch
 
 Data: the official per-subject archives (`S*/Videos/*.mp4`,
 `S*/MyPoseFeatures/D2_Positions/*.cdf`, or a `.npy` of the same stem). Train
-on S1, S5, S6, S7, S8, S9, test on S11 (paper split), loose crops around the
-2-D poses, 128 x 128. The regressor from the keypoints to the 32 joints is
-fitted on `--num_regression` training frames and tested on `--num_test` S11
-frames; the error is the mean joint distance in % of the image size.
+on S1, S5, S6, S7, S8, S9, test on S11 (paper split). Crop (the authors' pair
+loader, tomasjakab/imm `imm/datasets/impair_dataset.py`, see
+`data/datasets/human36m.py`): both frames of a pair cropped to the union of
+their boxes, grown to a square (zeros outside the frame), resized to 128 x
+128; each frame's box is its 2-D joints' bounding box grown 1.5 times (the
+margin is ours: the authors' Human3.6M box code is not public). The
+regressor from the keypoints to the 32 joints is fitted on `--num_regression`
+training frames and tested on `--num_test` S11 frames; the error is the mean
+joint distance in % of the image size.
 Backgrounds are left in (the paper's setting; known to make this harder).
 The paper's Fig. 7 appearance/geometry swaps of `--grid_size` S11 test frames
 are written to `swap_grid.png` / `swap_grid.npy` (row i: appearance of frame i;

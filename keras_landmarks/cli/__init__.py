@@ -377,6 +377,13 @@ def build_parser():
         "pixels of the model's input image (BBC-Pose: 6)",
     )
     evaluate.add_argument(
+        "--matched",
+        action="store_true",
+        help="also score the raw keypoints, each landmark paired with one "
+        "distinct keypoint by Hungarian matching on the regression images (not "
+        "a paper protocol: the paper reports regressed errors only)",
+    )
+    evaluate.add_argument(
         "--fit",
         choices=("crop", "pad"),
         help="landmarks:FILE: keep each image's aspect ratio by cropping its "

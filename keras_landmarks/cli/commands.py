@@ -173,6 +173,7 @@ def evaluate(args):
         eyes=args.eyes,
         within=args.within,
         details={"model": args.model or f"preset {args.preset}", "data": args.data},
+        matched=args.matched,
     )
 
 

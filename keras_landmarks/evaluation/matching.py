@@ -1,4 +1,11 @@
-"""Hungarian matching of raw discovered keypoints to annotated landmarks."""
+"""Hungarian matching of raw discovered keypoints to annotated landmarks.
+
+Not a protocol of the paper: Jakab et al. 2018 report every landmark error
+after the linear regression (`regression.py`), and the authors' evaluation
+code (tomasjakab/imm `scripts/test.py`) fits only that regressor. Matching
+scores the raw keypoints instead, each landmark paired with one distinct
+keypoint (`evaluate --matched`).
+"""
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -13,7 +20,8 @@ def match_keypoints(keypoints, landmarks):
     """Assigns each annotated landmark a distinct discovered keypoint.
 
     The cost of pairing keypoint `k` with landmark `p` is their mean distance
-    over the images; the assignment minimising the total cost is found with
+    over the images that annotate `p` (NaN marks a missing landmark); the
+    assignment minimising the total cost is found with
     the Hungarian algorithm (`scipy.optimize.linear_sum_assignment`). This
     evaluates raw keypoints without any regression.
 
@@ -23,12 +31,17 @@ def match_keypoints(keypoints, landmarks):
 
     Args:
         keypoints: `(N, K, 2)` discovered keypoints in pixels.
-        landmarks: `(N, P, 2)` annotated landmarks in pixels, same images.
+        landmarks: `(N, P, 2)` annotated landmarks in pixels, same images;
+            NaN where missing.
 
     Returns:
         Tuple `(indices, cost)`: `indices`, an `(P,)` int array, the keypoint
         matched to each landmark or -1; `cost`, the `(K, P)` mean-distance
         matrix.
+
+    Raises:
+        ValueError: a landmark is missing (NaN) in every image, or the
+            arrays are not `(N, ., 2)` of the same N.
 
     Example:
 
@@ -38,11 +51,18 @@ def match_keypoints(keypoints, landmarks):
     array([1, 2, 0])
     """
     keypoints = as_points(keypoints, "keypoints")
-    landmarks = as_points(landmarks, "landmarks")
+    landmarks = as_points(landmarks, "landmarks", allow_nan=True)
     check_same_length(keypoints, "keypoints", landmarks, "landmarks")
-    cost = np.linalg.norm(
-        keypoints[:, :, None, :] - landmarks[:, None, :, :], axis=-1
-    ).mean(axis=0)
+    annotated = (~np.isnan(landmarks).any(axis=-1)).any(axis=0)
+    if not annotated.all():
+        raise ValueError(
+            "Every landmark needs an annotation in some image to be matched. "
+            f"Missing everywhere: landmarks {np.flatnonzero(~annotated).tolist()}"
+        )
+    cost = np.nanmean(
+        np.linalg.norm(keypoints[:, :, None, :] - landmarks[:, None, :, :], axis=-1),
+        axis=0,
+    )
     rows, columns = linear_sum_assignment(cost)
     indices = np.full(landmarks.shape[1], UNMATCHED, dtype=np.int64)
     indices[columns] = rows

@@ -15,6 +15,13 @@ your own landmarks file, see `data/evaluation_sources.py`), `evaluate_model`:
 5. writes `results.json`, `regression.png` (regressed against annotated
    points) and `sample_efficiency.png` in `out`.
 
+With `matched=True` (`evaluate --matched`) it also scores the raw keypoints,
+each landmark paired with one distinct keypoint by Hungarian matching on the
+regression images (`evaluation.matching`), under "matched". This is NOT a
+protocol of the paper: Jakab et al. 2018 report regressed errors only (Table
+1, the BBC-Pose table of Fig. 4), and the authors' evaluation code
+(tomasjakab/imm `scripts/test.py`) fits only the regressor.
+
 `results.json`::
 
     {
@@ -30,7 +37,14 @@ your own landmarks file, see `data/evaluation_sources.py`), `evaluate_model`:
         "num_regression": 1000, "num_test": 500,
         "sample_efficiency": {"sizes": [...], "trained_mean": [...],
                               "trained_std": [...], "untrained_mean": [...],
-                              "untrained_std": [...], "skipped": [...]}
+                              "untrained_std": [...], "skipped": [...]},
+        "matched": {                      # --matched only, not a paper protocol
+          "protocol": "not a paper protocol: ...",
+          "overall": {"trained detector": 9.3, "untrained detector": 15.0},
+          "keypoint_per_landmark": {method: [P ints, -1 when K < P]},
+          "unmatched_landmarks": 0,
+          "percent_within": {...}         # with --within
+        }
       },
       "label_free": {...trained model's measures...},
       "label_free_untrained": {...}
@@ -43,6 +57,9 @@ import os
 import keras
 import numpy as np
 
+from keras_landmarks.evaluation.matching import UNMATCHED
+from keras_landmarks.evaluation.matching import match_keypoints
+from keras_landmarks.evaluation.matching import matched_keypoints
 from keras_landmarks.evaluation.partial_landmarks import fit_partial_regressor
 from keras_landmarks.evaluation.partial_landmarks import image_norms
 from keras_landmarks.evaluation.partial_landmarks import partial_mean_shape
@@ -61,6 +78,11 @@ from keras_landmarks.training.run import write_results
 # Test images the label-free measures use, and test images in the picture.
 LABEL_FREE_IMAGES = 200
 PICTURE_IMAGES = 8
+MATCHED_PROTOCOL = (
+    "not a paper protocol: each landmark is paired with one distinct keypoint "
+    "(Hungarian matching of mean distances on the regression images), no "
+    "regression; the paper reports regressed errors only"
+)
 
 
 def evaluate_model(
@@ -72,6 +94,7 @@ def evaluate_model(
     within=None,
     sizes=DEFAULT_SIZES,
     details=None,
+    matched=False,
 ):
     """Scores `model` on `splits` by the paper's protocol; see the module docstring.
 
@@ -90,6 +113,8 @@ def evaluate_model(
             `"within_distance"` splits).
         sizes: the sample-efficiency curve's regression sizes.
         details: optional dict added to `results.json` (e.g. the model's path).
+        matched: bool, default False. Also score the Hungarian-matched raw
+            keypoints (`matched_scores`; not a paper protocol).
 
     Returns:
         dict, the contents of `results.json`.
@@ -168,6 +193,8 @@ def evaluate_model(
             "distance_px": float(within),
             **{name: score.percent_within for name, score in scores.items()},
         }
+    if matched:
+        summary["matched"] = matched_scores(points, splits, norms, within)
     results = {
         "backend": keras.backend.backend(),
         **(details or {}),
@@ -181,6 +208,40 @@ def evaluate_model(
         _write_pictures(out, splits, predictions[TRAINED], curves, scores)
         write_results(out, results)
     return results
+
+
+def matched_scores(points, splits, norms, within=None):
+    """The "matched" entry: raw keypoints scored after Hungarian matching.
+
+    Not a paper protocol (module docstring). Per detector, the assignment of
+    landmarks to distinct keypoints is found on the regression split
+    (`match_keypoints`) and the matched test keypoints are scored like the
+    regressed ones (`score_partial`); with K < P the unmatched landmarks are
+    not scored.
+
+    Args:
+        points: dict from detector name to `(regression points, test points)`.
+        splits: the `LabelledSplits` they were predicted on.
+        norms: `(M,)` per-test-image normalisers (`image_norms`).
+        within: optional float, pixels for "percent_within".
+
+    Returns:
+        dict with "protocol", "overall", "keypoint_per_landmark",
+        "unmatched_landmarks" and, with `within`, "percent_within".
+    """
+    entry = {"protocol": MATCHED_PROTOCOL, "overall": {}, "keypoint_per_landmark": {}}
+    if within is not None:
+        entry["percent_within"] = {"distance_px": float(within)}
+    for name, (train, test) in points.items():
+        indices, _ = match_keypoints(train, splits.train_landmarks)
+        predicted = matched_keypoints(test, indices)
+        score = score_partial(predicted, splits.test_landmarks, norms, within)
+        entry["overall"][name] = score.error
+        entry["keypoint_per_landmark"][name] = indices.tolist()
+        entry["unmatched_landmarks"] = int(np.sum(indices == UNMATCHED))
+        if within is not None:
+            entry["percent_within"][name] = score.percent_within
+    return entry
 
 
 def _finite_or_none(value):
@@ -216,6 +277,10 @@ def format_scores(name, summary):
         if within is not None:
             line += f"   {within[method]:5.1f} % within {within['distance_px']:g} px"
         lines.append(line)
+    if "matched" in summary:
+        lines.append(f"  Hungarian-matched keypoints ({MATCHED_PROTOCOL}):")
+        for method, value in summary["matched"]["overall"].items():
+            lines.append(f"  {method:20s} {value:7.2f}")
     return "\n".join(lines)
 
 

@@ -216,7 +216,9 @@ def predict_points(model, regression_images, test_images, batch_size=32):
     Args:
         model: a `LandmarkModel` (or anything with its `predict_keypoints`).
         regression_images, test_images: `(N, H, W, 3)` and `(M, H, W, 3)` in
-            [0, 255].
+            [0, 255], or `StreamedImages` (`labelled_stream`): read
+            `batch_size` images at a time, so memory holds one batch, not
+            the split; the points are the same as from the array.
         batch_size: int, default 32. Images per model call.
     """
     return (
@@ -226,6 +228,10 @@ def predict_points(model, regression_images, test_images, batch_size=32):
 
 
 def _points(model, images, batch_size):
+    if hasattr(images, "batches"):  # StreamedImages: one batch in memory at a time
+        return np.concatenate(
+            [_points(model, batch, batch_size) for batch in images.batches(batch_size)]
+        )
     if not isinstance(getattr(model, "bottleneck", None), DenseBottleneck):
         return model.predict_keypoints(images, batch_size=batch_size)
     codes = []

@@ -298,9 +298,17 @@ def test_evaluate_prints_the_protocol_and_the_label_free_measures(
     overall = saved["synthetic_faces"]["overall"]
     assert set(overall) == {"trained detector", "untrained detector", "mean shape"}
     # The untrained baseline is seeded (--seed): a second run gives the same.
-    assert main([*argv, "--num-test", "12", "--out", str(tmp_path / "again")]) == 0
-    again = json.loads((tmp_path / "again" / "results.json").read_text())
-    assert again["synthetic_faces"] == saved["synthetic_faces"]
+    # --matched adds the Hungarian-matched raw keypoints, marked as no paper
+    # protocol, beside the paper's regressed scores.
+    again_out = tmp_path / "again"
+    assert main([*argv, "--num-test", "12", "--out", str(again_out), "--matched"]) == 0
+    assert "Hungarian-matched" in capsys.readouterr().out
+    again = json.loads((again_out / "results.json").read_text())["synthetic_faces"]
+    matched = again.pop("matched")
+    assert again == saved["synthetic_faces"]
+    assert matched["protocol"].startswith("not a paper protocol")
+    assert len(matched["keypoint_per_landmark"]["trained detector"]) == 5
+    assert matched["unmatched_landmarks"] == 1  # K = 4 keypoints, 5 landmarks
     assert saved["label_free"]["equivariance_percent"] > 0
     assert len(saved["label_free"]["equivariance_per_keypoint"]) == 4
 

@@ -33,6 +33,19 @@ def test_fewer_keypoints_than_landmarks_leaves_some_unmatched():
     np.testing.assert_array_equal(matched[:, [0, 2]], landmarks[:, [0, 2]])
 
 
+def test_missing_landmarks_are_left_out_of_the_cost():
+    rng = np.random.default_rng(2)
+    landmarks = rng.uniform(0, 64, (12, 3, 2))
+    keypoints = landmarks[:, [1, 2, 0]].copy()
+    landmarks[::3, 0] = np.nan  # landmark 0 missing in a third of the images
+    indices, cost = match_keypoints(keypoints, landmarks)
+    np.testing.assert_array_equal(indices, [2, 0, 1])
+    assert np.all(np.isfinite(cost)) and cost[2, 0] == 0
+    landmarks[:, 1] = np.nan
+    with pytest.raises(ValueError, match=r"Missing everywhere: landmarks \[1\]"):
+        match_keypoints(keypoints, landmarks)
+
+
 def test_bad_arguments_raise():
     with pytest.raises(ValueError, match="same number of images"):
         match_keypoints(np.zeros((3, 5, 2)), np.zeros((2, 5, 2)))

@@ -5,6 +5,7 @@ import pytest
 
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.training.model_evaluation import evaluate_model
+from keras_landmarks.training.model_evaluation import matched_scores
 from tests.helpers import tiny_model
 
 
@@ -53,6 +54,36 @@ def test_eyes_normalise_by_their_distance(tmp_path):
     summary = results["test"]
     assert summary["normalisation"] == {"eyes": [0, 2]}
     assert "inter-ocular" in summary["metric"]
+
+
+def test_matched_scores_the_raw_keypoints_by_their_hungarian_assignment():
+    # Keypoints that are the landmarks, permuted (landmark p is keypoint
+    # order[p]), plus a decoy: matching recovers the permutation, so the
+    # matched error is 0 by construction; random keypoints score worse.
+    splits = _splits()
+    splits.train_landmarks[:, 2] = 16.0  # annotated everywhere on this split
+    order = [2, 0, 1]
+
+    def detector(landmarks):
+        keypoints = np.full((len(landmarks), 4, 2), 30.0)
+        keypoints[:, order] = np.nan_to_num(landmarks, nan=16.0)
+        return keypoints
+
+    rng = np.random.default_rng(0)
+    points = {
+        "trained detector": tuple(
+            detector(lm) for lm in (splits.train_landmarks, splits.test_landmarks)
+        ),
+        "untrained detector": tuple(rng.uniform(0, 32, (n, 4, 2)) for n in (12, 6)),
+    }
+    norms = np.full(6, 32.0)
+    matched = matched_scores(points, splits, norms, within=1.0)
+    assert matched["protocol"].startswith("not a paper protocol")
+    assert matched["keypoint_per_landmark"]["trained detector"] == order
+    assert matched["overall"]["trained detector"] == 0
+    assert matched["percent_within"]["trained detector"] == 100.0
+    assert matched["overall"]["untrained detector"] > 10.0
+    assert matched["unmatched_landmarks"] == 0
 
 
 def test_too_few_regression_images_is_a_clear_error():

@@ -5,7 +5,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
+from keras_landmarks.data.datasets.labelled_splits import labelled_stream
+from keras_landmarks.data.files import image_files
 from keras_landmarks.evaluation.report import evaluate_splits
 from keras_landmarks.layers.dense_bottleneck import DenseBottleneck
 from keras_landmarks.losses import PixelLoss
@@ -13,6 +17,7 @@ from keras_landmarks.training.run import add_results
 from keras_landmarks.training.run import predict_points
 from keras_landmarks.training.run import run_and_evaluate
 from keras_landmarks.training.run import untrained_points
+from tests.data.datasets.test_bbc_pose import _bbc_pose
 from tests.helpers import tiny_model
 from tests.helpers import toy_pairs
 
@@ -139,6 +144,55 @@ def test_predict_points_are_the_keypoints_or_the_padded_dense_code():
     np.testing.assert_allclose(regression.reshape(3, 6)[:, :5], code, atol=1e-5)
     assert np.all(regression[:, -1, 1] == 0)  # d = 5 is odd: a zero appended
     np.testing.assert_allclose(test, regression[:1], atol=1e-5)
+
+
+def test_streamed_bbc_pose_frames_give_the_in_memory_points(tmp_path):
+    root = _bbc_pose(tmp_path)
+    frames = bbc_pose(root, "train", 32, box="signer")
+    streamed, streamed_landmarks = labelled_stream(frames, limit=10)
+    images, landmarks = labelled_arrays(frames, limit=10)
+    np.testing.assert_array_equal(streamed_landmarks, landmarks)
+    model = tiny_model(loss=PixelLoss())
+    expected = predict_points(model, images, images[:2], batch_size=4)
+    points = predict_points(model, streamed, images[:2], batch_size=4)
+    np.testing.assert_array_equal(points[0], expected[0])
+    np.testing.assert_array_equal(points[1], expected[1])
+
+
+class _ReadCountingDetector:
+    """Records, at each call, how many frames had been decoded and predicted."""
+
+    def __init__(self, reads):
+        self.reads, self.predicted, self.seen = reads, 0, []
+
+    def predict_keypoints(self, images, batch_size=32):
+        self.seen.append((len(self.reads), self.predicted))
+        self.predicted += len(images)
+        return np.repeat(images[:, :1, 0, :2], 3, axis=1)
+
+
+def test_streamed_frames_are_decoded_as_they_are_predicted(tmp_path, monkeypatch):
+    reads = []
+    decode = image_files.decode_image
+
+    def counting_decode(path):
+        tick = tf.py_function(lambda: (reads.append(1), 0)[1], [], tf.int32)
+        with tf.control_dependencies([tick]):
+            return tf.identity(decode(path))
+
+    monkeypatch.setattr(image_files, "decode_image", counting_decode)
+    frames = bbc_pose(_bbc_pose(tmp_path), "train", 16).repeat(12)  # 144 frames
+    images, _ = labelled_stream(frames)
+    assert len(reads) == len(images) == 144  # the landmarks' pass
+    reads.clear()
+    detector = _ReadCountingDetector(reads)
+    regression, _ = predict_points(detector, images, np.zeros((1, 16, 16, 3)), 4)
+    assert len(regression) == 144 and len(detector.seen) == 37
+    # Each call sees its batch plus tf.data's bounded read-ahead (parallel
+    # decoding, about 20 frames on 2 cores), under half the split.
+    ahead = [decoded - predicted for decoded, predicted in detector.seen[:36]]
+    assert min(ahead) >= 4 and max(ahead) <= 4 + 64
+    assert detector.seen[0][0] <= 4 + 64
 
 
 def test_run_and_evaluate_needs_distinct_evaluation_names(tmp_path):

@@ -13,9 +13,20 @@ The `.cdf` files hold a "Pose" variable of shape (1, T, 64): 32 joints as
 dependency of keras-landmarks); a `.npy` file with the same stem next to it,
 holding that array converted once, is read instead when present.
 
-Paper split: subjects S1, S5, S6, S7, S8, S9 train, S11 test. Each frame pair
-is cropped to the union of the two frames' loose boxes: the joints' bounding
-box, made square and grown by `LOOSE_CROP_SCALE`.
+Paper split: subjects S1, S5, S6, S7, S8, S9 train, S11 test.
+
+The crop, as the authors' pair loader makes it (tomasjakab/imm,
+`imm/datasets/impair_dataset.py`, `ImagePairDataset._proc_im_pair` with
+`crop_to_bbox`: `_find_common_box`, `_fit_bbox`, `_crop_to_box`): both frames
+of a pair are cropped to the union of the two frames' boxes, grown about its
+centre to the output's aspect ratio (square for 128 x 128) so nothing is
+stretched, zeros where it leaves the frame, and resized to `image_size`
+(`fit="pad"` of `frame_pairs`). Each frame's box comes from its 2-D pose
+annotation (`joint_boxes`). The Human3.6M subclass that supplied the boxes is
+not in the public code, so the box's margin around the joints,
+`LOOSE_CROP_SCALE`, is ours ("loose crops"). (The authors' later KeypointGAN
+code, tomasjakab/keypointgan `data/simplehuman36m_dataset.py`, reads instead
+the frames Zhang et al. 2018 released already cropped to 128 x 128.)
 """
 
 from pathlib import Path
@@ -32,9 +43,13 @@ from keras_landmarks.data.pairs.video_frame_source import VideoFiles
 TRAIN_SUBJECTS = ("S1", "S5", "S6", "S7", "S8", "S9")
 TEST_SUBJECTS = ("S11",)
 NUM_JOINTS = 32
-# Our choice ("loose crops"; the public notes give no number): the crop side
-# is 1.5 times the longer side of the joints' bounding box.
+# Our choice ("loose crops"; neither the paper nor the public code gives a
+# number): each frame's box is the joints' bounding box grown 1.5 times about
+# its centre.
 LOOSE_CROP_SCALE = 1.5
+# Reference pair loader (module docstring): the boxes' union is grown to the
+# output's aspect ratio, zeros outside the frame.
+CROP_FIT = "pad"
 
 
 def read_h36m_poses(path):
@@ -59,20 +74,29 @@ def read_h36m_poses(path):
     return poses
 
 
-def loose_boxes(poses, scale=LOOSE_CROP_SCALE):
-    """Square `(x0, y0, x1, y1)` boxes around each frame's joints.
+def joint_boxes(poses, scale=LOOSE_CROP_SCALE):
+    """Each frame's `(x0, y0, x1, y1)` box: its joints' bounding box, loosened.
+
+    The joints' bounding box grown `scale` times about its centre, at least
+    2 pixels a side; not made square (the pair's union is, see the module
+    docstring).
 
     Args:
-        poses: float array `(T, J, 2)`.
-        scale: float, default 1.5. Side over the joints' longer extent.
+        poses: float array `(T, J, 2)` pixel (x, y).
+        scale: float, default `LOOSE_CROP_SCALE`. Box side over the joints'
+            extent, per axis.
 
     Returns:
         float32 array `(T, 4)`.
+
+    Raises:
+        ValueError: `scale` is not positive.
     """
+    if not scale > 0:
+        raise ValueError(f"`scale` must be positive. Received: scale={scale!r}")
     low, high = poses.min(axis=1), poses.max(axis=1)
     centre = (low + high) / 2
-    half = (high - low).max(axis=1, keepdims=True) * scale / 2
-    half = np.maximum(half, 1.0)
+    half = np.maximum((high - low) * scale / 2, 1.0)
     return np.concatenate([centre - half, centre + half], axis=1).astype(np.float32)
 
 
@@ -118,9 +142,14 @@ def human36m_pairs(
     subjects=None,
     min_gap=MIN_GAP,
     max_gap=MAX_GAP,
+    scale=LOOSE_CROP_SCALE,
+    fit=CROP_FIT,
     **kwargs,
 ):
     """Frame pairs from the Human3.6M videos of the paper's split.
+
+    Both frames are cropped as the reference does (module docstring): the
+    union of their `joint_boxes`, grown to a square, resized.
 
     Args:
         root: str or path-like, see the module docstring for the layout.
@@ -132,6 +161,10 @@ def human36m_pairs(
             use instead of the split's.
         min_gap: int, default 3 (paper).
         max_gap: int, default 30 (paper).
+        scale: float, default `LOOSE_CROP_SCALE`: each frame's box over its
+            joints' extent (`joint_boxes`).
+        fit: `"pad"` (default, the reference: the union grown to the output's
+            aspect), `"crop"` (shrunk to it) or None (stretched).
         **kwargs: passed to `frame_pairs` (seed, flip, swap, num_pairs,
             shuffle_videos, num_parallel_calls).
 
@@ -145,7 +178,7 @@ def human36m_pairs(
     paths, poses = human36m_videos(root, subjects)
     source = VideoFiles(
         paths,
-        boxes=[loose_boxes(p) for p in poses],
+        boxes=[joint_boxes(p, scale) for p in poses],
         landmarks=poses if with_landmarks else None,
     )
     return frame_pairs(
@@ -153,5 +186,6 @@ def human36m_pairs(
         image_size,
         min_gap=min_gap,
         max_gap=max_gap,
+        fit=fit,
         **kwargs,
     )

@@ -3,13 +3,16 @@
 The paper's evaluation fits a regressor from the discovered keypoints to the
 annotated landmarks on one split and tests it on another. `LabelledSplits`
 holds both, with how to score them; `labelled_arrays` and `pair_landmarks`
-read them from a dataset reader; `read_labelled_splits` does both splits of a
-reader at once.
+read them from a dataset reader; `labelled_stream` reads only the landmarks
+and leaves the images to be streamed (`StreamedImages`) for splits too large
+to hold; `read_labelled_splits` does both splits of a reader at once.
 """
 
 import dataclasses
 
 import numpy as np
+
+from keras_landmarks.data.datasets.streamed_images import StreamedImages
 
 
 @dataclasses.dataclass
@@ -18,6 +21,8 @@ class LabelledSplits:
 
     Attributes:
         train_images, train_landmarks: `(N, H, W, 3)`, `(N, P, 2)` pixels.
+            `train_images` may be `StreamedImages` (`labelled_stream`): read
+            a batch at a time by `run.predict_points`, never held in memory.
         test_images, test_landmarks: `(M, H, W, 3)`, `(M, P, 2)`.
         metric: one of `keras_landmarks.evaluation.report.SPLIT_METRICS`:
             `"inter_ocular"` (faces, % of the inter-ocular distance),
@@ -61,6 +66,34 @@ def labelled_arrays(dataset, limit=None):
     if not images:
         raise ValueError("No labelled images were found.")
     return np.stack(images).astype("float32"), np.stack(landmarks).astype("float32")
+
+
+def labelled_stream(dataset, limit=None):
+    """`(StreamedImages, landmarks)` from a dataset of {"image", "landmarks"}.
+
+    Like `labelled_arrays`, but only the landmarks are kept: one pass reads
+    them (decoding each image once and dropping it), and the images stay in
+    the dataset, decoded again a batch at a time whenever they are used. The
+    dataset must give the same elements in the same order on every pass (the
+    file readers of `data/datasets` do).
+
+    Args:
+        dataset: `tf.data.Dataset` of dicts, unbatched.
+        limit: optional int, the first `limit` elements only.
+
+    Returns:
+        `StreamedImages` of the N images and float32 `(N, P, 2)` landmarks.
+
+    Raises:
+        ValueError: the dataset is empty.
+    """
+    if limit is not None:
+        dataset = dataset.take(limit)
+    landmarks = list(dataset.map(lambda e: e["landmarks"]).as_numpy_iterator())
+    if not landmarks:
+        raise ValueError("No labelled images were found.")
+    images = StreamedImages(dataset.map(lambda e: e["image"]), len(landmarks))
+    return images, np.stack(landmarks).astype("float32")
 
 
 def pair_landmarks(pairs, limit):

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from keras_landmarks.data.datasets.human36m import human36m_pairs
-from keras_landmarks.data.datasets.human36m import loose_boxes
+from keras_landmarks.data.datasets.human36m import joint_boxes
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_video
@@ -25,9 +25,26 @@ def _human36m(root, subject="S11", num_frames=16):
     return root, poses.reshape(num_frames, 32, 2)
 
 
-def test_loose_boxes_by_construction():
+def test_joint_boxes_by_construction():
     poses = np.array([[[10.0, 20.0], [30.0, 30.0]]])
-    np.testing.assert_allclose(loose_boxes(poses, scale=1.5), [[5, 10, 35, 40]])
+    np.testing.assert_allclose(joint_boxes(poses, scale=1.5), [[5, 17.5, 35, 32.5]])
+    with pytest.raises(ValueError, match="scale=0"):
+        joint_boxes(poses, scale=0)
+
+
+def test_pairs_are_cropped_square_around_the_union_of_the_joint_boxes(tmp_path):
+    # The fixture's joints span x 20..60 (40 px) and at most 30 px in y in
+    # every frame: the union of two frames' boxes (x 1.5) is 60 px wide and
+    # at most 45 px tall, grown to a 60-px square: one scale, 31 / 60, on
+    # both axes of the 32-px crop (the reference's `_fit_bbox`), where
+    # stretching the union would scale y by more.
+    root, _ = _human36m(tmp_path)
+    pairs = human36m_pairs(root, "test", 32, with_landmarks=True, num_pairs=4)
+    for pair in pairs.as_numpy_iterator():
+        for points in (pair["source_landmarks"], pair["target_landmarks"]):
+            x_scale = abs(points[2, 0] - points[1, 0]) / 40  # joints 1, 2: dx 40
+            y_scale = abs(points[2, 1] - points[0, 1]) / 20  # joints 0, 2: dy 20
+            np.testing.assert_allclose([x_scale, y_scale], 31 / 60, rtol=1e-4)
 
 
 def test_test_split_pairs_with_landmarks(tmp_path, caplog):

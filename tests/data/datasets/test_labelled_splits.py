@@ -4,6 +4,7 @@ import tensorflow as tf
 
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
+from keras_landmarks.data.datasets.labelled_splits import labelled_stream
 from keras_landmarks.data.datasets.labelled_splits import pair_landmarks
 from keras_landmarks.data.datasets.labelled_splits import read_labelled_splits
 
@@ -22,6 +23,17 @@ def test_labelled_arrays_stack_float32_up_to_the_limit():
     assert len(labelled_arrays(_labelled(3))[0]) == 3
     with pytest.raises(ValueError, match="No labelled images"):
         labelled_arrays(_labelled(3).take(0))
+
+
+def test_labelled_stream_keeps_the_landmarks_and_streams_the_same_images():
+    images, landmarks = labelled_stream(_labelled(5), limit=3)
+    arrays = labelled_arrays(_labelled(5), limit=3)
+    assert len(images) == 3 and landmarks.dtype == np.float32
+    np.testing.assert_array_equal(landmarks, arrays[1])
+    streamed = np.concatenate(list(images.batches(2)))
+    np.testing.assert_array_equal(streamed, arrays[0])
+    with pytest.raises(ValueError, match="No labelled images"):
+        labelled_stream(_labelled(3).take(0))
 
 
 def test_pair_landmarks_are_the_targets():
