@@ -24,11 +24,15 @@ FEATURE_LAYERS = ("conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2")
 class ColorizationFeatures(keras.layers.Layer):
     """Frozen trunk features of a `ColorizationNetwork` for RGB images.
 
+    Only the trunk up to the deepest requested layer is built (and saved with
+    a model that holds this loss): the rest of the network is not needed.
+
     Args:
         layers: names among `"conv1_2", ..., "conv5_2"`.
-        network: a `ColorizationNetwork`, or its config dict (default `None`:
-            the published architecture with fresh weights). Load trained
-            weights with `colorization_features(path, layers)`.
+        network: a `ColorizationNetwork`'s config dict, or the network
+            itself (default `None`: the published architecture with fresh
+            weights). Load trained weights with `colorization_features(path,
+            layers)`.
 
     Call arguments:
         images: `(batch, H, W, 3)` RGB in [0, 255], H and W multiples of 16.
@@ -61,9 +65,8 @@ class ColorizationFeatures(keras.layers.Layer):
         self.trainable = False
         self._last = max(layers, key=network.trunk_names.index)
 
-    def build(self, input_shape):
-        if not self.network.built:
-            self.network.build()
+    def build(self, input_shape=None):
+        self.network.build_trunk(self._last)
         self.built = True
 
     def call(self, images):
@@ -123,9 +126,17 @@ def colorization_features(path, layers=FEATURE_LAYERS, name="colorization_featur
     try:
         network = keras.saving.load_model(path, compile=False)
     except (OSError, ValueError, KeyError) as error:
-        raise ValueError(f"Cannot load the colorization network {path}: {error}")
+        raise ValueError(
+            f"Cannot load the colorization network {path}: {error}"
+        ) from None
     if not isinstance(network, ColorizationNetwork):
         raise ValueError(
             f"{path} holds a {type(network).__name__}, not a ColorizationNetwork."
         )
-    return ColorizationFeatures(layers, network=network, name=name)
+    features = ColorizationFeatures(layers, network=network.get_config(), name=name)
+    features.build()
+    for group in ("convs", "batch_norms"):
+        for layer_name, layer in getattr(features.network, group).items():
+            if layer.built:
+                layer.set_weights(getattr(network, group)[layer_name].get_weights())
+    return features

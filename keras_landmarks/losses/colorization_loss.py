@@ -53,11 +53,10 @@ def hue_and_chroma(rgb):
     value = ops.max(rgb, axis=-1)
     chroma = value - ops.min(rgb, axis=-1)
     safe = ops.where(chroma > 0, chroma, ops.ones_like(chroma))
-    sector = ops.where(
-        red == value,
-        (green - blue) / safe,
-        ops.where(green == value, 2.0 + (blue - red) / safe, 4.0 + (red - green) / safe),
+    not_red = ops.where(
+        green == value, 2.0 + (blue - red) / safe, 4.0 + (red - green) / safe
     )
+    sector = ops.where(red == value, (green - blue) / safe, not_red)
     hue = ops.mod(sector / 6.0 + 10.0, 1.0)
     hue = ops.where(chroma > 0, hue, ops.zeros_like(hue))
     return hue, chroma

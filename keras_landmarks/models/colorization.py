@@ -148,7 +148,9 @@ class ColorizationNetwork(keras.Model):
         if bins < 2:
             raise ValueError(f"`bins` must be at least 2. Received: bins={bins}")
         if not 0 <= dropout < 1:
-            raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
+            raise ValueError(
+                f"`dropout` must be in [0, 1). Received: dropout={dropout}"
+            )
         if weight_decay < 0:
             raise ValueError(
                 f"`weight_decay` must be >= 0. Received: weight_decay={weight_decay}"
@@ -170,11 +172,9 @@ class ColorizationNetwork(keras.Model):
         self.convs = {}
         self.batch_norms = {}
         specs = []
-        for block, count in enumerate(VGG16_BLOCK_CONVS):
-            for i in range(count):
-                specs.append(
-                    (f"conv{block + 1}_{i + 1}", self.block_channels[block], 3, 2**block)
-                )
+        for name in self.conv_names:
+            block = int(name[4]) - 1
+            specs.append((name, self.block_channels[block], 3, 2**block))
         specs.append(("fc6", self.fc_channels, FC6_KERNEL_SIZE, 32))
         specs.append(("fc7", self.fc_channels, 1, 32))
         for name, channels, kernel_size, stride in specs:
@@ -207,11 +207,15 @@ class ColorizationNetwork(keras.Model):
         )
         self.hidden_dropout = keras.layers.Dropout(self.dropout, name="hidden_dropout")
         self.hue = keras.layers.Dense(
-            self.bins, kernel_initializer=xavier, kernel_regularizer=regularizer,
+            self.bins,
+            kernel_initializer=xavier,
+            kernel_regularizer=regularizer,
             name="hue",
         )
         self.chroma = keras.layers.Dense(
-            self.bins, kernel_initializer=xavier, kernel_regularizer=regularizer,
+            self.bins,
+            kernel_initializer=xavier,
+            kernel_regularizer=regularizer,
             name="chroma",
         )
 
@@ -221,15 +225,28 @@ class ColorizationNetwork(keras.Model):
 
     def build(self, input_shape=None):
         # Every weight's shape follows from the channel counts alone.
-        channels_in = 1
-        for name in self.trunk_names:
-            self.convs[name].build((None, None, None, channels_in))
-            self.batch_norms[name].build((None, None, None, self.channels[name]))
-            channels_in = self.channels[name]
+        self.build_trunk()
         self.hidden.build((None, self.hypercolumn_channels))
         self.hue.build((None, self.hidden_channels))
         self.chroma.build((None, self.hidden_channels))
         self.built = True
+
+    def build_trunk(self, up_to=None):
+        """Builds the trunk's layers up to `up_to` (default all, to fc7) only.
+
+        The perceptual loss needs conv1_2 ... conv5_2: building no further
+        leaves out fc6 and fc7 (120M of the network's 135M weights at the
+        published widths).
+        """
+        names = self.trunk_names
+        if up_to is not None:
+            names = names[: names.index(up_to) + 1]
+        channels_in = 1
+        for name in names:
+            if not self.convs[name].built:
+                self.convs[name].build((None, None, None, channels_in))
+                self.batch_norms[name].build((None, None, None, self.channels[name]))
+            channels_in = self.channels[name]
 
     def normalize(self, lightness):
         """Lightness in [0, 255] -> what the first conv sees ([imm])."""

@@ -36,7 +36,9 @@ def test_bins_are_floor_of_value_times_bins_with_one_in_the_last():
 
 def numpy_loss(colours, logits, bins, hue_weight):
     total = []
-    for colour, logit in zip(colours.reshape(-1, 3), logits.reshape(-1, 2 * bins)):
+    for colour, logit in zip(
+        colours.reshape(-1, 3), logits.reshape(-1, 2 * bins), strict=True
+    ):
         h, s, v = colorsys.rgb_to_hsv(*(colour / 255.0))
         chroma = s * v
         terms = []

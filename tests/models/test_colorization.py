@@ -45,8 +45,10 @@ def test_sparse_sampling_follows_the_published_extractor():
     features = rng.normal(size=(2, 4, 5, 3)).astype("float32")
     # Inside, on cell centres, past the last cell and negative (clipped).
     locations = np.array(
-        [[[0.0, 0.0], [3.0, 5.0], [7.9, 9.5], [-4.0, 20.0]],
-         [[2.0, 2.0], [6.5, 1.0], [1.0, 7.0], [40.0, -1.0]]],
+        [
+            [[0.0, 0.0], [3.0, 5.0], [7.9, 9.5], [-4.0, 20.0]],
+            [[2.0, 2.0], [6.5, 1.0], [1.0, 7.0], [40.0, -1.0]],
+        ],
         "float32",
     )
     got = to_numpy(sample_bilinear(features, locations, 2))
@@ -78,7 +80,8 @@ def test_fit_step_and_keras_round_trip(tmp_path):
     inputs = tiny_inputs()
     colours = np.random.default_rng(2).uniform(0, 255, (2, 5, 3)).astype("float32")
     assert tuple(net(inputs).shape) == (2, 5, 8)
-    assert net.compute_output_shape({"lightness": (2, 32, 32, 1), "locations": (2, 5, 2)}) == (2, 5, 8)
+    shapes = {"lightness": (2, 32, 32, 1), "locations": (2, 5, 2)}
+    assert net.compute_output_shape(shapes) == (2, 5, 8)
     net.compile(optimizer="sgd", loss=ColorizationLoss(bins=4), run_eagerly=True)
     before = to_numpy(net.hue.kernel).copy()
     net.fit(inputs, colours, epochs=1, verbose=0)

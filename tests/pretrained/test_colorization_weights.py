@@ -52,8 +52,9 @@ def write_caffe_h5(path, blobs):
 def test_weights_land_in_their_layers(tmp_path):
     blobs = fake_blobs(np.random.default_rng(0))
     source = write_caffe_h5(tmp_path / "vgg16.caffemodel.h5", blobs)
-    output = convert_released_weights(source, tmp_path / "net.keras", bins=4,
-                                      hidden_channels=8)
+    output = convert_released_weights(
+        source, tmp_path / "net.keras", bins=4, hidden_channels=8
+    )
     net = keras.saving.load_model(output)
     assert isinstance(net, ColorizationNetwork)
     assert net.block_channels == (WIDTH,) * 5 and net.fc_channels == FC
@@ -88,7 +89,9 @@ def test_converted_conv1_equals_the_authors_folded_batch_norm(tmp_path):
     # mean(RGB) / 255 - 114.451 / 255. The converted network must agree.
     blobs = fake_blobs(np.random.default_rng(1))
     source = write_caffe_h5(tmp_path / "vgg16.caffemodel.h5", blobs)
-    net = keras.saving.load_model(convert_released_weights(source, tmp_path / "n.keras"))
+    net = keras.saving.load_model(
+        convert_released_weights(source, tmp_path / "n.keras")
+    )
     rgb = np.random.default_rng(2).uniform(0, 255, (8, 8, 3))
     grey = rgb.mean(-1, keepdims=True)
     batch = blobs["batch_conv1_1"]
@@ -104,7 +107,9 @@ def test_converted_conv1_equals_the_authors_folded_batch_norm(tmp_path):
 def test_three_channel_first_conv_is_summed_and_4d_fc_accepted(tmp_path):
     blobs = fake_blobs(np.random.default_rng(3), first_in=3, fc_as_inner_product=False)
     source = write_caffe_h5(tmp_path / "vgg16.caffemodel.h5", blobs)
-    net = keras.saving.load_model(convert_released_weights(source, tmp_path / "n.keras"))
+    net = keras.saving.load_model(
+        convert_released_weights(source, tmp_path / "n.keras")
+    )
     np.testing.assert_allclose(
         to_numpy(net.convs["conv1_1"].kernel),
         blobs["conv1_1"]["0"].transpose(2, 3, 1, 0).sum(2, keepdims=True),
