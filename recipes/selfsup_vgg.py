@@ -90,12 +90,6 @@ def main(argv=None):
         )
     require_folder(config.data_dir, "data_dir", EXPECTED)
     try:
-        network = ColorizationNetwork(
-            block_channels=config.block_channels,
-            fc_channels=config.fc_channels,
-            hidden_channels=config.hidden_channels,
-            bins=config.bins,
-        )
         with data_errors("data_dir", config.data_dir, EXPECTED):
             images = image_folder(config.data_dir, config.image_size)
             images = images.map(lambda element: element["image"])
@@ -110,6 +104,15 @@ def main(argv=None):
     except ValueError as error:
         raise RecipeError(str(error)) from error
     prepare_keras(config)
+    try:
+        network = ColorizationNetwork(
+            block_channels=config.block_channels,
+            fc_channels=config.fc_channels,
+            hidden_channels=config.hidden_channels,
+            bins=config.bins,
+        )
+    except ValueError as error:
+        raise RecipeError(str(error)) from error
     network.compile(
         optimizer=keras.optimizers.SGD(config.learning_rate, momentum=0.9),
         loss=ColorizationLoss(bins=config.bins),

@@ -286,7 +286,8 @@ class ColorizationNetwork(keras.Model):
     def call(self, inputs, training=False):
         lightness, locations = _unpack(inputs)
         activations = self.trunk(lightness, training=training)
-        locations = ops.cast(locations, self.compute_dtype)
+        # float32: half precision cannot hold pixel coordinates past 256 exactly.
+        locations = ops.cast(locations, "float32")
         columns = [
             sample_bilinear(activations[name], locations, self.strides[name])
             for name in self.trunk_names
@@ -344,7 +345,8 @@ def sample_bilinear(features, locations, stride):
     """
     shape = ops.shape(features)
     height, width, channels = shape[1], shape[2], features.shape[-1]
-    dtype = features.dtype
+    locations = ops.cast(locations, "float32")
+    dtype = "float32"
     # A 1-cell axis (fc6/fc7 of a 32 px image) has only the one cell to read.
     y_max = ops.maximum(ops.cast(height, dtype) - 1.0001, 0.0)
     x_max = ops.maximum(ops.cast(width, dtype) - 1.0001, 0.0)
@@ -352,8 +354,8 @@ def sample_bilinear(features, locations, stride):
     x = ops.clip(locations[..., 1] / stride, 0.0, x_max)
     y0 = ops.floor(y)
     x0 = ops.floor(x)
-    fy = (y - y0)[..., None]
-    fx = (x - x0)[..., None]
+    fy = ops.cast(y - y0, features.dtype)[..., None]
+    fx = ops.cast(x - x0, features.dtype)[..., None]
     y0 = ops.cast(y0, "int32")
     x0 = ops.cast(x0, "int32")
     y1 = ops.minimum(y0 + 1, height - 1)
