@@ -75,6 +75,7 @@ def test_trunk_layers_strides_and_input_normalisation():
     assert net.hypercolumn_channels == 13 * 4 + 2 * 8
 
 
+@pytest.mark.slow  # ~15 s on TensorFlow, ~100 s on JAX on 2 busy cores
 def test_fit_step_and_keras_round_trip(tmp_path):
     net = ColorizationNetwork(**TINY)
     inputs = tiny_inputs()

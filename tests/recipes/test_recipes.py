@@ -383,6 +383,7 @@ SELFSUP_TINY = [
 ]
 
 
+@pytest.mark.slow  # ~20 s on TensorFlow, ~60 s on JAX on 2 busy cores
 def test_selfsup_vgg_trains_the_colorization_network_for_the_loss(tmp_path):
     from keras_landmarks.losses import PerceptualLoss
 
