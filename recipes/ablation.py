@@ -10,7 +10,7 @@ Commands (CelebA training, MAFL evaluation as recipes/celeba.py):
     python recipes/ablation.py --data_dir=/data/celeba --bottleneck=dense --code_size=10
     (and --code_size=20, 60)
     python recipes/ablation.py --data_dir=/data/celeba --loss=perceptual \
-        --loss_network=vgg16 --loss_weights=runs/selfsup/vgg16_colorization.weights.h5
+        --loss_network=colorization --loss_weights=runs/selfsup/colorization.keras
 
 Losses: pixel L1/L2 on [0, 255] images; adversarial = pixel L1/L2 plus a
 patch discriminator trained alongside (one optimizer, see
@@ -48,7 +48,7 @@ class Config:
     bottleneck: str = "keypoints"  # "keypoints" (paper) or "dense" (Table 2 ablation)
     code_size: int = 20  # d of the dense bottleneck: paper 10, 20, 60
     adversarial_weight: float = 1.0  # generator's adversarial term (our choice)
-    loss_network: str = "vgg19"  # paper text: ImageNet VGG-19; selfsup: vgg16
+    loss_network: str = "vgg19"  # paper text: ImageNet VGG-19; selfsup: colorization
     loss_weights: str = "imagenet"  # "imagenet", "torchvision" or a .weights.h5 path
     num_keypoints: int = 10  # K (the detector's channels for "dense")
     image_size: int = 128  # reference

@@ -14,6 +14,8 @@ LOSS_NETWORK_LAYERS = {
     "conv5_2": "block5_conv2",
 }
 NETWORKS = ("vgg16", "vgg19")
+# The self-supervised colourisation network (`ColorizationFeatures`).
+COLORIZATION = "colorization"
 # keras.applications' ImageNet VGG weights (Caffe's): BGR, mean subtracted.
 CAFFE_BGR_MEAN = (103.939, 116.779, 123.68)
 OFFLINE_HOWTO = (
@@ -50,7 +52,8 @@ class VGGFeatures(keras.layers.Layer):
         super().__init__(**kwargs)
         if network not in NETWORKS:
             raise ValueError(
-                f"Unknown loss network. Expected one of {NETWORKS} or a Keras "
+                f"Unknown loss network. Expected one of {NETWORKS + (COLORIZATION,)} "
+                "or a Keras "
                 f"model. Received: network={network!r}"
             )
         layers = tuple(layers)
@@ -157,7 +160,22 @@ def _build_truncated_vgg(network, weights, layers):
 
 
 def build_loss_network(network, weights, layers):
-    """A frozen `VGGFeatures` for the named network; see `PerceptualLoss`."""
+    """A frozen feature extractor for the named network; see `PerceptualLoss`.
+
+    `"vgg16"` and `"vgg19"` give a `VGGFeatures`; `"colorization"` gives a
+    `ColorizationFeatures` (grey input, the self-supervised network) read from
+    the `.keras` file `weights`, or the published architecture with random
+    weights when `weights` is `None`.
+    """
+    if network == COLORIZATION:
+        # Imported on use: models/ imports losses/ (presets), not the reverse.
+        from keras_landmarks.losses import colorization_features
+
+        if weights is None:
+            return colorization_features.ColorizationFeatures(
+                layers, name="colorization_features"
+            )
+        return colorization_features.colorization_features(weights, layers)
     return VGGFeatures(network, weights, layers, name=f"{network}_features")
 
 

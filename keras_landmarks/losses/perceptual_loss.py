@@ -5,6 +5,7 @@ import warnings
 import keras
 from keras import ops
 
+from keras_landmarks.losses.loss_network import COLORIZATION
 from keras_landmarks.losses.loss_network import build_loss_network
 from keras_landmarks.losses.masked_distance import DISTANCES
 from keras_landmarks.losses.masked_distance import masked_mean_distance
@@ -43,14 +44,22 @@ class PerceptualLoss(NormalizedLossMixin, keras.layers.Layer):
     All of this is computed in float32, whatever the dtype policy.
 
     Args:
-        network: `"vgg19"` (default, the paper), `"vgg16"` (the authors' code),
-            `None` (pixel terms only) or a Keras model that maps `(batch, H, W, 3)`
-            RGB images in [0, 255] to a list of feature maps, one per entry of
-            `layers` other than `"input"` (e.g. the self-supervised network).
+        network: `"vgg19"` (default, the paper text), `"vgg16"` (ImageNet
+            VGG-16), `"colorization"` (the self-supervised colourisation VGG-16
+            the authors' code uses, fed the grey input it was trained on; see
+            `ColorizationFeatures`), `None` (pixel terms only) or a Keras
+            model or layer that maps `(batch, H, W, 3)` RGB images in [0, 255]
+            to a list of feature maps, one per entry of `layers` other than
+            `"input"`.
         weights: for the VGG networks: `"imagenet"` (Keras' download),
             `"torchvision"` (VGG-16 only: the offline ImageNet weights prepared by
             `python -m keras_landmarks.pretrained.vgg_weights`), a path to a
-            `.weights.h5` file, or `None` for random weights (warns).
+            `.weights.h5` file, or `None` for random weights (warns). For
+            `"colorization"`: a `.keras` file of a `ColorizationNetwork` (from
+            `recipes/selfsup_vgg.py` or converted from the authors' released
+            file by `python -m keras_landmarks.pretrained.colorization_weights`),
+            or `None` (random, warns). With the converted file the reference's
+            `REFERENCE_INITIAL_NORMALIZERS` apply.
         layers: names among `"input", "conv1_2", ..., "conv5_2"`, default all six.
         initial_normalizers: `"first_batch"` (default: each `w_k` starts at the
             first training batch's `m_k`) or one float per layer (the reference's
@@ -122,7 +131,7 @@ class PerceptualLoss(NormalizedLossMixin, keras.layers.Layer):
         self.distance = distance
         self.weights_spec = weights
         feature_layers = [name for name in layers if name != "input"]
-        if isinstance(network, keras.Model):
+        if isinstance(network, keras.layers.Layer):
             self.network_spec = None
             self.network = network
         elif network is None:
@@ -142,6 +151,10 @@ class PerceptualLoss(NormalizedLossMixin, keras.layers.Layer):
                 None if restoring else weights,
                 feature_layers,
             )
+            if network == COLORIZATION:
+                # Its architecture travels in the config (`get_config`), not
+                # its name: a trained network need not have the default widths.
+                self.network_spec = None
         if self.network is not None:
             self.network.trainable = False
         self._num_feature_layers = len(feature_layers)

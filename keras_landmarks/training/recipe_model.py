@@ -57,8 +57,8 @@ def build_model(
             tests' tiny networks; the CPU optimiser).
         loss: one of `LOSSES` (paper Table 2).
         loss_network, loss_weights: the perceptual loss's network and weights
-            (a `.weights.h5` path, e.g. from `selfsup_vgg.py`, for
-            `"vgg16"`: the paper's self-supervised rows).
+            (`"colorization"` with a `.keras` file from `selfsup_vgg.py` or the
+            converted release: the paper's self-supervised rows).
         bottleneck: `"keypoints"` (the paper) or `"dense"` (the fully connected
             ablation, width `code_size`).
         code_size: int, the dense bottleneck's width d.
@@ -90,8 +90,9 @@ def build_model(
             reconstruction_loss = make_reconstruction_loss(f"pixel_{loss[-2:]}")
     except (ValueError, LossNetworkUnavailableError) as error:
         raise RecipeError(
-            f"{error}\nOffline: --loss_network=vgg16 --loss_weights=torchvision, a "
-            "weights file from recipes/selfsup_vgg.py, or --loss=pixel_l2."
+            f"{error}\nOffline: --loss_network=vgg16 --loss_weights=torchvision, "
+            "--loss_network=colorization with a network from recipes/selfsup_vgg.py, "
+            "or --loss=pixel_l2."
         ) from error
     kwargs = dict(
         num_keypoints=num_keypoints,

@@ -369,7 +369,22 @@ def test_ablation(tmp_path, celeba_dir, options):
     )
 
 
-def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
+SELFSUP_TINY = [
+    "--image_size=32",
+    "--edge_margin=4",
+    "--num_locations=8",
+    "--block_channels=4,4,4,4,4",
+    "--fc_channels=8",
+    "--hidden_channels=8",
+    "--bins=4",
+    "--steps=1",
+    "--batch_size=2",
+    "--run_eagerly=True",
+]
+
+
+@pytest.mark.slow  # ~20 s on TensorFlow, ~60 s on JAX on 2 busy cores
+def test_selfsup_vgg_trains_the_colorization_network_for_the_loss(tmp_path):
     from keras_landmarks.losses import PerceptualLoss
 
     images = tmp_path / "images"
@@ -377,17 +392,10 @@ def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
     for i in range(3):
         write_image(images / f"{i}.png", rng.integers(0, 255, (40, 40, 3), np.uint8))
     path = selfsup_vgg.main(
-        [
-            f"--data_dir={images}",
-            f"--run_dir={tmp_path / 'run'}",
-            "--image_size=32",
-            "--steps=2",
-            "--batch_size=2",
-            "--decoder_channels=4",
-            "--run_eagerly=True",
-        ]
+        [f"--data_dir={images}", f"--run_dir={tmp_path / 'run'}", *SELFSUP_TINY]
     )
-    loss = PerceptualLoss(network="vgg16", weights=path)
+    loss = PerceptualLoss(network="colorization", weights=path)
+    assert loss.network.network.block_channels == (4, 4, 4, 4, 4)
     batch = rng.uniform(0, 255, (2, 32, 32, 3)).astype("float32")
     terms = loss(batch, batch[::-1], training=True)
     assert np.isfinite(float(terms["total"]))
@@ -398,7 +406,7 @@ def test_selfsup_vgg_is_accepted_by_the_perceptual_loss(tmp_path):
 
 def _tiny(module):
     if module is selfsup_vgg:
-        return ["--image_size=32", "--steps=2", "--run_eagerly=True"]
+        return SELFSUP_TINY
     return TINY
 
 
