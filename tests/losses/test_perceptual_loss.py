@@ -9,7 +9,6 @@ from keras_landmarks.losses import DEFAULT_LAYERS
 from keras_landmarks.losses import REFERENCE_INITIAL_NORMALIZERS
 from keras_landmarks.losses import PerceptualLoss
 from keras_landmarks.losses import RandomLossNetworkWarning
-from keras_landmarks.losses.mask_resize import resize_mask
 from tests.helpers import golden
 from tests.helpers import tiny_perceptual_loss
 from tests.helpers import to_numpy
@@ -57,14 +56,6 @@ def test_reproduces_the_reference_three_step_sequence():
         np.testing.assert_allclose(
             to_numpy(loss.normalizers), ref["perc_running_avg_after"][step], rtol=1e-5
         )
-
-
-def test_mask_resize_matches_reference():
-    ref = golden()
-    for name in DEFAULT_LAYERS:
-        expected = ref[f"perc_mask_resized_{name}"]
-        got = resize_mask(ref["perc_mask"], expected.shape[1], expected.shape[2])
-        np.testing.assert_allclose(to_numpy(got), expected, atol=1e-6)
 
 
 def test_normalizers_not_stored_outside_training():
