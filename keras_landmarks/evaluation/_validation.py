@@ -6,8 +6,10 @@ import numpy as np
 def as_points(value, name, num_points=None, allow_nan=False):
     """Returns `value` as a finite float64 array of shape `(N, P, 2)`.
 
-    With `allow_nan`, NaN (a missing point) is allowed; inf never is.
-    Raises `ValueError` naming `name` and the received shape otherwise.
+    With `allow_nan`, NaN marks a missing point; inf is never allowed. A point
+    is missing when either coordinate is NaN, and then both are NaN in the
+    returned array. Raises `ValueError` naming `name` and the received shape
+    otherwise.
     """
     points = np.asarray(value, dtype=np.float64)
     if points.ndim != 3 or points.shape[-1] != 2 or points.shape[0] < 1:
@@ -23,6 +25,10 @@ def as_points(value, name, num_points=None, allow_nan=False):
     if allow_nan:
         if np.any(np.isinf(points)):
             raise ValueError(f"`{name}` must not hold inf. Received inf in `{name}`.")
+        missing = np.isnan(points).any(-1)
+        if missing.any():
+            points = points.copy()
+            points[missing] = np.nan
     elif not np.all(np.isfinite(points)):
         raise ValueError(f"`{name}` must be finite. Received NaN or inf in `{name}`.")
     return points

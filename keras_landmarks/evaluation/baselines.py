@@ -29,11 +29,14 @@ class MeanShapeRegressor:
         ).copy()
 
 
-def fit_mean_shape(landmarks):
+def fit_mean_shape(landmarks, allow_missing=False):
     """Fits the mean-shape baseline on training landmarks.
 
     Args:
         landmarks: `(N, P, 2)` annotated training landmarks in pixels.
+        allow_missing: bool, default False. Landmarks may be NaN (a missing
+            point): each landmark is averaged over the images that annotate
+            it, NaN when none does.
 
     Returns:
         A `MeanShapeRegressor` predicting their mean, `(P, 2)`, for any image.
@@ -46,5 +49,8 @@ def fit_mean_shape(landmarks):
            [1., 2.],
            [1., 2.]])
     """
-    landmarks = as_points(landmarks, "landmarks")
-    return MeanShapeRegressor(mean_landmarks=landmarks.mean(axis=0))
+    landmarks = as_points(landmarks, "landmarks", allow_nan=allow_missing)
+    annotated = ~np.isnan(landmarks)
+    with np.errstate(invalid="ignore"):
+        mean = np.where(annotated, landmarks, 0.0).sum(axis=0) / annotated.sum(axis=0)
+    return MeanShapeRegressor(mean_landmarks=mean)

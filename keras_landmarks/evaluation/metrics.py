@@ -1,5 +1,9 @@
 """Landmark error metrics: inter-ocular normalised error, % within d pixels and
-error in % of the image size."""
+error in % of the image size.
+
+Annotations that miss points (NaN) are scored with `allow_missing=True`: a
+missing point is left out of every mean.
+"""
 
 import numpy as np
 
@@ -15,26 +19,84 @@ REDUCTIONS = ("mean", "per_point", "per_image", "none")
 BBC_POSE_DISTANCE = 6.0
 
 
-def _reduce(values, reduction):
-    """Reduces `(N, P)` values as asked by `reduction`."""
+def reduce_errors(errors, reduction):
+    """Reduces `(N, P)` per-point values as `reduction` asks.
+
+    NaN (a missing point, or an image without its normalising distance) is
+    left out: `"mean"` averages the other values, `"per_point"` and
+    `"per_image"` average each column or row over its other values (NaN where
+    none is left), `"none"` returns `errors` unchanged.
+    """
+    if reduction == "none":
+        return errors
+    scored = ~np.isnan(errors)
     if reduction == "mean":
-        return float(values.mean())
-    if reduction == "per_point":
-        return values.mean(axis=0)
-    if reduction == "per_image":
-        return values.mean(axis=1)
-    return values
+        if not scored.any():
+            raise ValueError(
+                "No annotated point can be scored (every point missing, or every "
+                "image missing its normalising distance)."
+            )
+        return float(errors[scored].mean())
+    axis = 0 if reduction == "per_point" else 1
+    with np.errstate(invalid="ignore"):
+        return np.where(scored, errors, 0.0).sum(axis=axis) / scored.sum(axis=axis)
 
 
-def _point_errors(predictions, landmarks):
-    predictions = as_points(predictions, "predictions")
-    landmarks = as_points(landmarks, "landmarks")
+def _point_errors(predictions, landmarks, allow_missing=False):
+    predictions = as_points(predictions, "predictions", allow_nan=allow_missing)
+    landmarks = as_points(landmarks, "landmarks", allow_nan=allow_missing)
     check_same_shape(predictions, "predictions", landmarks, "landmarks")
     return np.linalg.norm(predictions - landmarks, axis=-1), landmarks
 
 
+def inter_ocular_distance(landmarks, left_eye=0, right_eye=1, allow_missing=False):
+    """The distance between the annotated eye centres of each image, `(N,)`.
+
+    Args:
+        landmarks: `(N, P, 2)` annotated landmarks in pixels.
+        left_eye: int, default 0. Index of the left eye centre.
+        right_eye: int, default 1. Index of the right eye centre.
+        allow_missing: bool, default False. Landmarks may be NaN (missing):
+            the distance is NaN when either eye is missing or the two
+            coincide, which leaves the image out of the error. Without it,
+            coinciding eyes raise.
+
+    Returns:
+        `(N,)` float64 distances in pixels.
+    """
+    landmarks = as_points(landmarks, "landmarks", allow_nan=allow_missing)
+    num_points = landmarks.shape[1]
+    for name, index in (("left_eye", left_eye), ("right_eye", right_eye)):
+        if not is_integer(index) or not 0 <= index < num_points:
+            raise ValueError(
+                f"`{name}` must be an int index in [0, {num_points}). "
+                f"Received: {name}={index!r}"
+            )
+    if left_eye == right_eye:
+        raise ValueError(
+            "`left_eye` and `right_eye` must differ. "
+            f"Received: left_eye={left_eye}, right_eye={right_eye}"
+        )
+    distance = np.linalg.norm(landmarks[:, left_eye] - landmarks[:, right_eye], axis=-1)
+    if allow_missing:
+        return np.where(distance > 0, distance, np.nan)
+    degenerate = np.flatnonzero(distance <= 0.0)
+    if degenerate.size:
+        raise ValueError(
+            "The inter-ocular distance is zero for images "
+            f"{degenerate[:10].tolist()}: their landmarks {left_eye} and "
+            f"{right_eye} coincide. Received: inter-ocular distance=0.0"
+        )
+    return distance
+
+
 def inter_ocular_error(
-    predictions, landmarks, left_eye=0, right_eye=1, reduction="mean"
+    predictions,
+    landmarks,
+    left_eye=0,
+    right_eye=1,
+    reduction="mean",
+    allow_missing=False,
 ):
     """Point error in % of the inter-ocular distance (paper, Table 1).
 
@@ -51,6 +113,9 @@ def inter_ocular_error(
             images and points (the published number); `"per_point"` a `(P,)`
             array (mean over images); `"per_image"` an `(N,)` array (mean over
             points); `"none"` the `(N, P)` array.
+        allow_missing: bool, default False. Landmarks may be NaN (missing):
+            missing points, and every point of an image missing an eye, are
+            left out of the means (`inter_ocular_distance`).
 
     Returns:
         Error in %, reduced as asked.
@@ -62,34 +127,64 @@ def inter_ocular_error(
     10.0
     """
     check_reduction(reduction, REDUCTIONS)
-    errors, landmarks = _point_errors(predictions, landmarks)
-    num_points = landmarks.shape[1]
-    for name, index in (("left_eye", left_eye), ("right_eye", right_eye)):
-        if not is_integer(index) or not 0 <= index < num_points:
-            raise ValueError(
-                f"`{name}` must be an int index in [0, {num_points}). "
-                f"Received: {name}={index!r}"
-            )
-    if left_eye == right_eye:
+    errors, landmarks = _point_errors(predictions, landmarks, allow_missing)
+    distance = inter_ocular_distance(landmarks, left_eye, right_eye, allow_missing)
+    return reduce_errors(100.0 * errors / distance[:, None], reduction)
+
+
+def normalized_error(
+    predictions, landmarks, norms, reduction="mean", allow_missing=False
+):
+    """Point error in % of a distance given per image.
+
+    `100 * |pred[n, p] - gt[n, p]| / norms[n]`: `inter_ocular_error` with
+    the distances given, e.g. the image side for objects without eyes.
+
+    Args:
+        predictions: `(N, P, 2)` predicted landmarks in pixels.
+        landmarks: `(N, P, 2)` annotated landmarks in pixels.
+        norms: `(N,)` positive distances in pixels (`inter_ocular_distance`,
+            or the image side for every image). With `allow_missing`, NaN
+            leaves the image out.
+        reduction: str, default `"mean"`, as in `inter_ocular_error`.
+        allow_missing: bool, default False. Landmarks may be NaN (missing):
+            missing points are left out of the means.
+
+    Returns:
+        Error in %, reduced as asked.
+
+    Example:
+
+    >>> gt = np.zeros((2, 1, 2))
+    >>> normalized_error(gt + [[[3.0, 4.0]]], gt, [10.0, 50.0], "per_image")
+    array([50., 10.])
+    """
+    check_reduction(reduction, REDUCTIONS)
+    errors, landmarks = _point_errors(predictions, landmarks, allow_missing)
+    norms = np.asarray(norms, dtype=np.float64)
+    if norms.shape != (len(landmarks),):
         raise ValueError(
-            "`left_eye` and `right_eye` must differ. "
-            f"Received: left_eye={left_eye}, right_eye={right_eye}"
+            f"`norms` must have shape ({len(landmarks)},), one per image. "
+            f"Received: norms.shape={norms.shape}"
         )
-    inter_ocular = np.linalg.norm(
-        landmarks[:, left_eye] - landmarks[:, right_eye], axis=-1
-    )
-    degenerate = np.flatnonzero(inter_ocular <= 0.0)
-    if degenerate.size:
+    valid = norms > 0
+    if allow_missing:
+        valid |= np.isnan(norms)
+    if not valid.all() or np.isinf(norms).any():
         raise ValueError(
-            "The inter-ocular distance is zero for images "
-            f"{degenerate[:10].tolist()}: their landmarks {left_eye} and "
-            f"{right_eye} coincide. Received: inter-ocular distance=0.0"
+            "`norms` must be positive and finite"
+            + (" (or NaN)" if allow_missing else "")
+            + f". Received: norms={norms[~valid | np.isinf(norms)][:10].tolist()}"
         )
-    return _reduce(100.0 * errors / inter_ocular[:, None], reduction)
+    return reduce_errors(100.0 * errors / norms[:, None], reduction)
 
 
 def percent_within_distance(
-    predictions, landmarks, distance=BBC_POSE_DISTANCE, reduction="mean"
+    predictions,
+    landmarks,
+    distance=BBC_POSE_DISTANCE,
+    reduction="mean",
+    allow_missing=False,
 ):
     """% of points within `distance` pixels of the annotation (BBC-Pose).
 
@@ -102,6 +197,8 @@ def percent_within_distance(
         reduction: str, default `"mean"`. `"mean"` gives a float over all
             images and points; `"per_point"` a `(P,)` array (per part);
             `"per_image"` an `(N,)` array; `"none"` the `(N, P)` 0/100 array.
+        allow_missing: bool, default False. Landmarks may be NaN (missing):
+            missing points are left out (NaN in `"none"`).
 
     Returns:
         Percentage in [0, 100], reduced as asked.
@@ -117,8 +214,9 @@ def percent_within_distance(
         raise ValueError(
             f"`distance` must be a non-negative number. Received: distance={distance!r}"
         )
-    errors, _ = _point_errors(predictions, landmarks)
-    return _reduce(100.0 * (errors <= distance), reduction)
+    errors, _ = _point_errors(predictions, landmarks, allow_missing)
+    within = np.where(np.isnan(errors), np.nan, 100.0 * (errors <= distance))
+    return reduce_errors(within, reduction)
 
 
 def within_distance_curve(

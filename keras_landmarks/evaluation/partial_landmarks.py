@@ -1,10 +1,12 @@
 """The paper's protocol on annotations that may miss points (NaN).
 
 Your own annotations rarely mark every point in every image (a hidden eye, a
-joint out of the frame). Here a missing point is NaN: the regressor of each
-landmark is fitted on the images that have it, and errors are averaged over
-the points that are annotated. With every point present the numbers are
-those of `fit_landmark_regressor` and `inter_ocular_error` (tested).
+joint out of the frame). Here a missing point is NaN, and the protocol is the
+one of `evaluate_landmarks` with `allow_missing=True`: the regressor of each
+landmark is fitted on the images that have it (`fit_landmark_regressor`), the
+mean shape averages them (`fit_mean_shape`), and errors are averaged over the
+points that are annotated (`metrics.normalized_error`). With every point
+present the numbers are those of `evaluate_landmarks`.
 
 Normalisation: by the inter-ocular distance (IOD) when two points are named
 as eyes (an image missing either eye is left out of the mean), else by the
@@ -17,49 +19,10 @@ import dataclasses
 import numpy as np
 
 from keras_landmarks.evaluation._validation import as_points
-from keras_landmarks.evaluation.regression import LandmarkRegressor
-
-
-def as_partial_points(value, name, num_points=None):
-    """`value` as float64 `(N, P, 2)`; NaN allowed, inf not.
-
-    A point is missing when either coordinate is NaN (both become NaN).
-    """
-    points = as_points(value, name, num_points, allow_nan=True).copy()
-    points[np.isnan(points).any(-1)] = np.nan
-    return points
-
-
-def fit_partial_regressor(keypoints, landmarks):
-    """Least squares without bias from keypoints to landmarks, per landmark
-    on the images that annotate it.
-
-    Args:
-        keypoints: `(N, K, 2)` finite keypoints, pixels.
-        landmarks: `(N, P, 2)` landmarks, NaN where missing.
-
-    Returns:
-        A `LandmarkRegressor`; a landmark annotated in no image gets NaN
-        weights (NaN predictions).
-    """
-    keypoints = as_partial_points(keypoints, "keypoints")
-    landmarks = as_partial_points(landmarks, "landmarks")
-    if np.isnan(keypoints).any():
-        raise ValueError("`keypoints` must be finite. Received NaN in `keypoints`.")
-    if len(keypoints) != len(landmarks):
-        raise ValueError(
-            f"`keypoints` and `landmarks` must have as many images. Received: "
-            f"{len(keypoints)} and {len(landmarks)}"
-        )
-    inputs = keypoints.reshape(len(keypoints), -1)
-    weights = np.full((inputs.shape[1], 2 * landmarks.shape[1]), np.nan)
-    for point in range(landmarks.shape[1]):
-        rows = np.isfinite(landmarks[:, point, 0])
-        if rows.any():
-            weights[:, 2 * point : 2 * point + 2] = np.linalg.lstsq(
-                inputs[rows], landmarks[rows, point], rcond=None
-            )[0]
-    return LandmarkRegressor(weights=weights, bias=np.zeros(weights.shape[1]))
+from keras_landmarks.evaluation.metrics import inter_ocular_distance
+from keras_landmarks.evaluation.metrics import normalized_error
+from keras_landmarks.evaluation.metrics import percent_within_distance
+from keras_landmarks.evaluation.metrics import reduce_errors
 
 
 def image_norms(landmarks, eyes=None, image_size=None):
@@ -71,7 +34,7 @@ def image_norms(landmarks, eyes=None, image_size=None):
             when either eye is missing or they coincide).
         image_size: the image side, used when `eyes` is None.
     """
-    landmarks = as_partial_points(landmarks, "landmarks")
+    landmarks = as_points(landmarks, "landmarks", allow_nan=True)
     if eyes is None:
         if image_size is None or not image_size > 0:
             raise ValueError(
@@ -80,8 +43,7 @@ def image_norms(landmarks, eyes=None, image_size=None):
             )
         return np.full(len(landmarks), float(image_size))
     left, right = check_eyes(eyes, landmarks.shape[1])
-    distance = np.linalg.norm(landmarks[:, left] - landmarks[:, right], axis=-1)
-    return np.where(distance > 0, distance, np.nan)
+    return inter_ocular_distance(landmarks, left, right, allow_missing=True)
 
 
 def check_eyes(eyes, num_points):
@@ -130,35 +92,17 @@ def score_partial(predictions, landmarks, norms, distance=None):
     Returns:
         A `PartialScore`.
     """
-    predictions = as_partial_points(predictions, "predictions", landmarks.shape[1])
-    landmarks = as_partial_points(landmarks, "landmarks")
-    distances = np.linalg.norm(predictions - landmarks, axis=-1)
-    errors = 100.0 * distances / np.asarray(norms, np.float64)[:, None]
-    scored = np.isfinite(errors)
-    if not scored.any():
-        raise ValueError(
-            "No annotated point can be scored (every point missing, or every "
-            "image missing an eye)."
-        )
-    counts = scored.sum(0)
-    sums = np.where(scored, errors, 0.0).sum(0)
-    with np.errstate(invalid="ignore"):
-        per_point = sums / counts
+    errors = normalized_error(
+        predictions, landmarks, norms, reduction="none", allow_missing=True
+    )
     within = None
     if distance is not None:
-        present = np.isfinite(distances)
-        within = float(100.0 * (distances[present] <= distance).mean())
+        within = percent_within_distance(
+            predictions, landmarks, distance, allow_missing=True
+        )
     return PartialScore(
-        error=float(errors[scored].mean()),
-        per_point=per_point,
+        error=reduce_errors(errors, "mean"),
+        per_point=reduce_errors(errors, "per_point"),
         percent_within=within,
-        num_points=int(scored.sum()),
+        num_points=int(np.isfinite(errors).sum()),
     )
-
-
-def partial_mean_shape(landmarks):
-    """The mean of each landmark over the images that annotate it, `(P, 2)`."""
-    landmarks = as_partial_points(landmarks, "landmarks")
-    counts = np.isfinite(landmarks[..., 0]).sum(0)[:, None]
-    with np.errstate(invalid="ignore"):
-        return np.nansum(landmarks, 0) / counts

@@ -44,20 +44,25 @@ class LandmarkRegressor:
         return flat.reshape(len(keypoints), self.num_landmarks, 2)
 
 
-def fit_landmark_regressor(keypoints, landmarks, bias=False):
+def fit_landmark_regressor(keypoints, landmarks, bias=False, allow_missing=False):
     """Fits the least-squares map from discovered keypoints to landmarks.
 
     Solves `min_W |X W - Y|^2` with `X` the `(N, 2K)` flattened keypoints and
     `Y` the `(N, 2P)` flattened landmarks, both in pixels and (x, y) order.
     With fewer equations than unknowns (`N < 2K`, e.g. one training image in
     the sample-efficiency curve) the minimum-norm solution is returned, as
-    `numpy.linalg.lstsq` gives it.
+    `numpy.linalg.lstsq` gives it. The columns of `Y` are independent least
+    squares problems, so where annotations miss points each landmark is
+    fitted on the images that annotate it.
 
     Args:
         keypoints: `(N, K, 2)` discovered keypoints in pixels.
         landmarks: `(N, P, 2)` annotated landmarks in pixels, same images.
         bias: bool, default False. Fit a constant offset too. The paper's
             protocol has no bias; the option is for comparison.
+        allow_missing: bool, default False. Landmarks may be NaN (a missing
+            point, e.g. a hidden eye in your own annotations). A landmark
+            annotated in no image gets NaN weights (NaN predictions).
 
     Returns:
         A `LandmarkRegressor` whose `.predict(keypoints)` gives `(N, P, 2)`.
@@ -72,13 +77,23 @@ def fit_landmark_regressor(keypoints, landmarks, bias=False):
     if not isinstance(bias, bool):
         raise ValueError(f"`bias` must be a bool. Received: bias={bias!r}")
     keypoints = as_points(keypoints, "keypoints")
-    landmarks = as_points(landmarks, "landmarks")
+    landmarks = as_points(landmarks, "landmarks", allow_nan=allow_missing)
     check_same_length(keypoints, "keypoints", landmarks, "landmarks")
     inputs = keypoints.reshape(len(keypoints), -1)
     targets = landmarks.reshape(len(landmarks), -1)
     if bias:
         inputs = np.concatenate([inputs, np.ones((len(inputs), 1))], axis=1)
-    solution = np.linalg.lstsq(inputs, targets, rcond=None)[0]
+    annotated = ~np.isnan(landmarks[..., 0])
+    if annotated.all():
+        solution = np.linalg.lstsq(inputs, targets, rcond=None)[0]
+    else:
+        solution = np.full((inputs.shape[1], targets.shape[1]), np.nan)
+        for point, rows in enumerate(annotated.T):
+            if rows.any():
+                columns = slice(2 * point, 2 * point + 2)
+                solution[:, columns] = np.linalg.lstsq(
+                    inputs[rows], targets[rows, columns], rcond=None
+                )[0]
     if bias:
         return LandmarkRegressor(weights=solution[:-1], bias=solution[-1])
     return LandmarkRegressor(weights=solution, bias=np.zeros(targets.shape[1]))

@@ -7,8 +7,6 @@ import numpy as np
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_same_length
 from keras_landmarks.evaluation.metrics import inter_ocular_error
-from keras_landmarks.evaluation.partial_landmarks import as_partial_points
-from keras_landmarks.evaluation.partial_landmarks import fit_partial_regressor
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.integers import is_integer
 
@@ -83,7 +81,7 @@ def sample_efficiency_curve(
             `inter_ocular_error` (in %).
         allow_missing: bool, default False. Landmarks may be NaN (missing):
             each is fitted on the images that annotate it
-            (`fit_partial_regressor`, no bias) and `metric` must skip them.
+            (`fit_landmark_regressor`) and `metric` must skip them.
 
     Returns:
         A `SampleEfficiencyCurve`.
@@ -100,13 +98,17 @@ def sample_efficiency_curve(
     ((1, 10, 40), (100,))
     """
     train_keypoints = as_points(train_keypoints, "train_keypoints")
-    check_landmarks = as_partial_points if allow_missing else as_points
-    train_landmarks = check_landmarks(train_landmarks, "train_landmarks")
+    train_landmarks = as_points(
+        train_landmarks, "train_landmarks", allow_nan=allow_missing
+    )
     test_keypoints = as_points(
         test_keypoints, "test_keypoints", train_keypoints.shape[1]
     )
-    test_landmarks = check_landmarks(
-        test_landmarks, "test_landmarks", train_landmarks.shape[1]
+    test_landmarks = as_points(
+        test_landmarks,
+        "test_landmarks",
+        train_landmarks.shape[1],
+        allow_nan=allow_missing,
     )
     check_same_length(
         train_keypoints, "train_keypoints", train_landmarks, "train_landmarks"
@@ -144,14 +146,12 @@ def sample_efficiency_curve(
         size_errors = []
         for _ in range(draws):
             subset = np.sort(rng.choice(num_train, size=size, replace=False))
-            if allow_missing:
-                regressor = fit_partial_regressor(
-                    train_keypoints[subset], train_landmarks[subset]
-                )
-            else:
-                regressor = fit_landmark_regressor(
-                    train_keypoints[subset], train_landmarks[subset], bias=bias
-                )
+            regressor = fit_landmark_regressor(
+                train_keypoints[subset],
+                train_landmarks[subset],
+                bias=bias,
+                allow_missing=allow_missing,
+            )
             size_errors.append(
                 metric(regressor.predict(test_keypoints), test_landmarks)
             )

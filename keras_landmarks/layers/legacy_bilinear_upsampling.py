@@ -1,9 +1,9 @@
 """Bilinear upsampling as TF1's `resize_bilinear` sampled it (corner-aligned)."""
 
 import keras
-from keras import ops
 
 from keras_landmarks.integers import is_integer
+from keras_landmarks.layers.legacy_bilinear_resize import legacy_bilinear_resize
 
 
 @keras.saving.register_keras_serializable(package="keras_landmarks")
@@ -20,6 +20,7 @@ class LegacyBilinearUpsampling(keras.layers.Layer):
     shifts the image by a quarter of an input pixel relative to this one at
     factor 2. With an integer factor `f`, output row `f * i + r` is
     `(1 - r / f) * x[i] + (r / f) * x[min(i + 1, n - 1)]`; columns the same.
+    The layer form of `legacy_bilinear_resize`, which the loss mask uses too.
 
     Computed in the layer's compute dtype with `keras.ops` only.
 
@@ -57,29 +58,10 @@ class LegacyBilinearUpsampling(keras.layers.Layer):
         self.built = True
 
     def call(self, inputs):
-        x = self._upsample_axis(inputs, axis=1)
-        return self._upsample_axis(x, axis=2)
-
-    def _upsample_axis(self, x, axis):
-        if self.factor == 1:
-            return x
-        length = x.shape[axis]
-        # The upper neighbour of every input pixel, the last one clamped.
-        index = (slice(None),) * axis
-        upper = ops.concatenate(
-            [x[(*index, slice(1, None))], x[(*index, slice(-1, None))]], axis=axis
+        height, width = inputs.shape[1], inputs.shape[2]
+        return legacy_bilinear_resize(
+            inputs, (height * self.factor, width * self.factor)
         )
-        phases = [
-            x + ops.cast(r / self.factor, x.dtype) * (upper - x)
-            for r in range(self.factor)
-        ]
-        # (..., n, factor, ...) -> (..., n * factor, ...): phase r of pixel i
-        # lands at output index factor * i + r.
-        stacked = ops.stack(phases, axis=axis + 1)
-        shape = list(ops.shape(x))
-        shape[0] = -1
-        shape[axis] = length * self.factor
-        return ops.reshape(stacked, shape)
 
     def compute_output_shape(self, input_shape):
         batch, height, width, channels = input_shape

@@ -57,13 +57,13 @@ import os
 import keras
 import numpy as np
 
+from keras_landmarks.evaluation.baselines import fit_mean_shape
 from keras_landmarks.evaluation.matching import UNMATCHED
 from keras_landmarks.evaluation.matching import match_keypoints
 from keras_landmarks.evaluation.matching import matched_keypoints
-from keras_landmarks.evaluation.partial_landmarks import fit_partial_regressor
 from keras_landmarks.evaluation.partial_landmarks import image_norms
-from keras_landmarks.evaluation.partial_landmarks import partial_mean_shape
 from keras_landmarks.evaluation.partial_landmarks import score_partial
+from keras_landmarks.evaluation.regression import fit_landmark_regressor
 from keras_landmarks.evaluation.report import MEAN_SHAPE
 from keras_landmarks.evaluation.report import TRAINED
 from keras_landmarks.evaluation.report import UNTRAINED
@@ -144,11 +144,13 @@ def evaluate_model(
     }
     norms = image_norms(splits.test_landmarks, eyes, image_size)
     predictions = {
-        name: fit_partial_regressor(train, splits.train_landmarks).predict(test)
+        name: fit_landmark_regressor(
+            train, splits.train_landmarks, allow_missing=True
+        ).predict(test)
         for name, (train, test) in points.items()
     }
-    mean = partial_mean_shape(splits.train_landmarks)
-    predictions[MEAN_SHAPE] = np.broadcast_to(mean, splits.test_landmarks.shape)
+    mean_shape = fit_mean_shape(splits.train_landmarks, allow_missing=True)
+    predictions[MEAN_SHAPE] = mean_shape.predict(splits.test_landmarks)
     scores = {
         name: score_partial(value, splits.test_landmarks, norms, within)
         for name, value in predictions.items()

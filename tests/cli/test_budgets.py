@@ -6,6 +6,7 @@ import pytest
 
 from keras_landmarks.cli import build_parser
 from keras_landmarks.cli import main
+from keras_landmarks.data import evaluation_sources
 from keras_landmarks.models.landmark_model import MIN_IMAGE_SIZE
 from keras_landmarks.models.presets import CPU_ENCODER_STRIDES
 from keras_landmarks.models.presets import cpu_model
@@ -42,7 +43,10 @@ def test_evaluate_refuses_too_few_regression_images_before_drawing(
     def no_faces(*args, **kwargs):
         raise AssertionError("faces drawn before the sizes were checked")
 
-    monkeypatch.setattr("keras_landmarks.data.synthetic.faces.make_faces", no_faces)
+    # Patched where `evaluation_splits` reads it: patching the faces module
+    # instead leaves the fake bound in `evaluation_sources` for every later
+    # test when this is the first test to import it.
+    monkeypatch.setattr(evaluation_sources, "make_faces", no_faces)
     argv = ["evaluate", "--model", str(path), "--num-train", "8", "--num-test", "1"]
     assert main(argv) == 2
     err = capsys.readouterr().err

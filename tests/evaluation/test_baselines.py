@@ -28,3 +28,13 @@ def test_mean_shape_error_on_a_constructed_case():
 def test_bad_shape_raises():
     with pytest.raises(ValueError, match="landmarks"):
         fit_mean_shape(np.zeros((3, 2)))
+
+
+def test_mean_shape_of_partial_annotations_averages_the_annotated_images():
+    train = np.array([[[0.0, 0.0], [10.0, 0.0]], [[2.0, 2.0], [np.nan, 4.0]]])
+    baseline = fit_mean_shape(train, allow_missing=True)
+    np.testing.assert_allclose(baseline.mean_landmarks, [[1.0, 1.0], [10.0, 0.0]])
+    train[:, 1] = np.nan
+    assert np.isnan(fit_mean_shape(train, allow_missing=True).mean_landmarks[1]).all()
+    with pytest.raises(ValueError, match="finite"):
+        fit_mean_shape(train)

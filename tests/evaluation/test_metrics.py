@@ -4,6 +4,8 @@ import pytest
 from keras_landmarks.evaluation import inter_ocular_error
 from keras_landmarks.evaluation import percent_within_distance
 from keras_landmarks.evaluation import within_distance_curve
+from keras_landmarks.evaluation.metrics import inter_ocular_distance
+from keras_landmarks.evaluation.metrics import normalized_error
 from keras_landmarks.evaluation.metrics import size_normalized_error
 
 
@@ -112,3 +114,62 @@ def test_size_normalized_error_by_construction():
     predictions = gt + [[[3.0, 4.0]]]  # 5 px off
     assert size_normalized_error(predictions, gt, 100) == pytest.approx(5.0)
     assert size_normalized_error(predictions, gt, 50) == pytest.approx(10.0)
+
+
+def test_missing_points_are_left_out_of_every_reduction():
+    gt = np.stack([face(), face(right_eye=(60.0, 30.0))])  # IOD 20 and 40
+    predictions = gt + np.array([3.0, 4.0])  # every point 5 px off
+    gt[0, 2] = [np.nan, 40.0]  # the nose of image 0 is missing
+    none = inter_ocular_error(predictions, gt, reduction="none", allow_missing=True)
+    assert np.isnan(none[0, 2]) and np.isnan(none).sum() == 1
+    # 4 points at 25 % and 5 at 12.5 %.
+    assert inter_ocular_error(predictions, gt, allow_missing=True) == pytest.approx(
+        (4 * 25 + 5 * 12.5) / 9
+    )
+    np.testing.assert_allclose(
+        inter_ocular_error(predictions, gt, reduction="per_point", allow_missing=True),
+        [18.75, 18.75, 12.5, 18.75, 18.75],
+    )
+    within = percent_within_distance(
+        predictions, gt, 5.0, reduction="per_image", allow_missing=True
+    )
+    np.testing.assert_allclose(within, [100.0, 100.0])
+    with pytest.raises(ValueError, match="finite"):
+        inter_ocular_error(predictions, gt)
+
+
+def test_an_image_missing_an_eye_has_no_inter_ocular_distance():
+    gt = np.stack([face(), face(), face(right_eye=(20.0, 30.0))])
+    gt[1, 0] = np.nan
+    distance = inter_ocular_distance(gt, allow_missing=True)
+    assert distance[0] == 20.0 and np.isnan(distance[1:]).all()  # missing, coincide
+    predictions = gt + [2.0, 0.0]
+    assert inter_ocular_error(predictions, gt, allow_missing=True) == 10.0
+    with pytest.raises(ValueError, match="No annotated point"):
+        inter_ocular_error(predictions[1:], gt[1:], allow_missing=True)
+
+
+def test_normalized_error_divides_by_the_given_distances():
+    gt = np.zeros((2, 2, 2))
+    predictions = gt + [3.0, 4.0]  # 5 px off
+    np.testing.assert_allclose(
+        normalized_error(predictions, gt, [10.0, 50.0], reduction="per_image"),
+        [50.0, 10.0],
+    )
+    # The inter-ocular error is the normalized error by the eye distance.
+    faces = np.stack([face(), face(right_eye=(60.0, 30.0))])
+    np.testing.assert_allclose(
+        normalized_error(faces + 1.0, faces, inter_ocular_distance(faces), "none"),
+        inter_ocular_error(faces + 1.0, faces, reduction="none"),
+    )
+    assert np.isnan(
+        normalized_error(predictions, gt, [10.0, np.nan], "none", allow_missing=True)[1]
+    ).all()
+    for norms, message in [
+        ([10.0], r"shape \(2,\)"),
+        ([10.0, 0.0], r"norms=\[0.0\]"),
+        ([10.0, np.nan], r"norms=\[nan\]"),
+        ([np.inf, 1.0], r"norms=\[inf\]"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            normalized_error(predictions, gt, norms)

@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
 
+from keras_landmarks.evaluation.baselines import fit_mean_shape
 from keras_landmarks.evaluation.metrics import inter_ocular_error
 from keras_landmarks.evaluation.metrics import percent_within_distance
-from keras_landmarks.evaluation.partial_landmarks import fit_partial_regressor
 from keras_landmarks.evaluation.partial_landmarks import image_norms
-from keras_landmarks.evaluation.partial_landmarks import partial_mean_shape
 from keras_landmarks.evaluation.partial_landmarks import score_partial
 from keras_landmarks.evaluation.regression import fit_landmark_regressor
 
@@ -20,7 +19,7 @@ def _data(num_images=60, seed=0):
 
 def test_without_missing_points_it_is_the_paper_protocol():
     keypoints, landmarks = _data()
-    partial = fit_partial_regressor(keypoints[:40], landmarks[:40])
+    partial = fit_landmark_regressor(keypoints[:40], landmarks[:40], allow_missing=True)
     full = fit_landmark_regressor(keypoints[:40], landmarks[:40])
     np.testing.assert_allclose(partial.weights, full.weights, atol=1e-8)
     predicted = full.predict(keypoints[40:])
@@ -41,7 +40,7 @@ def test_missing_points_are_left_out_of_the_fit_and_the_score():
     keypoints, landmarks = _data()
     holed = landmarks.copy()
     holed[::3, 2] = np.nan  # point 2 missing in a third of the images
-    regressor = fit_partial_regressor(keypoints[:40], holed[:40])
+    regressor = fit_landmark_regressor(keypoints[:40], holed[:40], allow_missing=True)
     rows = np.isfinite(holed[:40, 2, 0])
     alone = fit_landmark_regressor(keypoints[:40][rows], landmarks[:40][rows][:, 2:3])
     np.testing.assert_allclose(regressor.weights[:, 4:6], alone.weights, atol=1e-8)
@@ -69,7 +68,8 @@ def test_an_image_missing_an_eye_is_left_out_of_the_iod_mean():
 
 def test_mean_shape_averages_the_annotated_images_of_each_point():
     landmarks = np.array([[[0.0, 0], [1, 1]], [[2.0, 2], [np.nan, 3]]])
-    np.testing.assert_allclose(partial_mean_shape(landmarks), [[1, 1], [1, 1]])
+    mean_shape = fit_mean_shape(landmarks, allow_missing=True)
+    np.testing.assert_allclose(mean_shape.mean_landmarks, [[1, 1], [1, 1]])
 
 
 def test_bad_inputs_name_the_problem():
@@ -81,6 +81,8 @@ def test_bad_inputs_name_the_problem():
     with pytest.raises(ValueError, match="image_size"):
         image_norms(landmarks)
     with pytest.raises(ValueError, match="inf"):
-        fit_partial_regressor(keypoints, np.full_like(landmarks, np.inf))
+        fit_landmark_regressor(
+            keypoints, np.full_like(landmarks, np.inf), allow_missing=True
+        )
     with pytest.raises(ValueError, match="No annotated point"):
         score_partial(landmarks, np.full_like(landmarks, np.nan), np.ones(10))

@@ -89,3 +89,34 @@ def test_predict_checks_the_number_of_keypoints():
 def test_bias_must_be_bool():
     with pytest.raises(ValueError, match="bias"):
         fit_landmark_regressor(np.zeros((2, 1, 2)), np.zeros((2, 1, 2)), bias=1)
+
+
+def test_a_missing_landmark_is_fitted_on_the_images_that_annotate_it():
+    keypoints = random_points(0, (40, 3, 2))
+    landmarks = keypoints[:, :2] + np.array([5.0, -3.0])
+    missing = np.arange(40) % 4 == 0
+    holed = landmarks.copy()
+    holed[missing, 1, 0] = np.nan  # one coordinate missing: the point is missing
+    # Noise on landmark 0 where landmark 1 is missing: a fit of landmark 0 on
+    # the other 30 images would be exact, the fit on all 40 is not.
+    holed[missing, 0] += random_points(1, (10, 2))
+    regressor = fit_landmark_regressor(keypoints, holed, bias=True, allow_missing=True)
+    # Landmark 1 is exact on the 30 images that have it, so on all of them.
+    predicted = regressor.predict(keypoints)
+    np.testing.assert_allclose(predicted[:, 1], landmarks[:, 1], atol=1e-8)
+    alone = fit_landmark_regressor(keypoints[~missing], holed[~missing, 1:], bias=True)
+    np.testing.assert_allclose(regressor.weights[:, 2:], alone.weights, atol=1e-10)
+    # Landmark 0, annotated everywhere, is the plain fit of all 40 images.
+    full = fit_landmark_regressor(keypoints, holed[:, :1], bias=True)
+    np.testing.assert_allclose(regressor.weights[:, :2], full.weights, atol=1e-10)
+    np.testing.assert_allclose(regressor.bias[:2], full.bias, atol=1e-10)
+    assert np.abs(predicted[:, 0] - landmarks[:, 0]).max() > 0.1
+
+
+def test_a_landmark_annotated_nowhere_predicts_nan():
+    keypoints = random_points(0, (20, 3, 2))
+    landmarks = random_points(1, (20, 2, 2))
+    landmarks[:, 1] = np.nan
+    regressor = fit_landmark_regressor(keypoints, landmarks, allow_missing=True)
+    predicted = regressor.predict(keypoints)
+    assert np.isfinite(predicted[:, 0]).all() and np.isnan(predicted[:, 1]).all()

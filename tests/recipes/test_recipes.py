@@ -301,30 +301,6 @@ def test_synthetic_faces_framing(tmp_path):
         synthetic_faces.main([*common, "--num_test=4", "--clutter=1.5", *TINY])
 
 
-def test_synthetic_figures(tmp_path):
-    result = synthetic_figures.main(
-        [
-            f"--run_dir={tmp_path}",
-            "--num_sequences=2",
-            "--sequence_length=4",
-            "--num_regression_sequences=2",
-            "--num_test_sequences=1",
-            *TINY,
-        ]
-    )
-    assert result.steps == 2
-    assert set(result.percent_within) == {
-        "trained detector",
-        "untrained detector",
-        "mean shape",
-    }
-    curves = result.accuracy_vs_distance["percent_within"]
-    assert set(curves) == {"trained detector", "untrained detector"}
-    assert len(curves["trained detector"]) == 21
-    saved = json.loads((tmp_path / "results.json").read_text())
-    assert saved["synthetic_figures"]["overall"] == result.percent_within
-
-
 @pytest.mark.parametrize(
     "options",
     [
