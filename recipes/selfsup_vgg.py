@@ -46,11 +46,11 @@ from keras_landmarks.data.colorization_examples import NUM_LOCATIONS
 from keras_landmarks.data.colorization_examples import colorization_examples
 from keras_landmarks.data.datasets.image_folder import image_folder
 from keras_landmarks.losses.colorization_loss import ColorizationLoss
-from keras_landmarks.models.colorization import BINS
-from keras_landmarks.models.colorization import FC_CHANNELS
-from keras_landmarks.models.colorization import HIDDEN_CHANNELS
-from keras_landmarks.models.colorization import VGG16_BLOCK_CHANNELS
-from keras_landmarks.models.colorization import ColorizationNetwork
+from keras_landmarks.losses.colorization_network import BINS
+from keras_landmarks.losses.colorization_network import FC_CHANNELS
+from keras_landmarks.losses.colorization_network import HIDDEN_CHANNELS
+from keras_landmarks.losses.colorization_network import VGG16_BLOCK_CHANNELS
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
 from keras_landmarks.training.recipe_arguments import RecipeError
 from keras_landmarks.training.recipe_arguments import check_pairs
 from keras_landmarks.training.recipe_arguments import data_errors

@@ -14,7 +14,7 @@ import os
 import keras
 from keras import ops
 
-from keras_landmarks.models.colorization import ColorizationNetwork
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
 
 # Our layer names -> the network's (the same VGG names).
 FEATURE_LAYERS = ("conv1_2", "conv2_2", "conv3_2", "conv4_2", "conv5_2")

@@ -32,7 +32,7 @@ import keras
 from keras import ops
 
 from keras_landmarks.integers import is_integer
-from keras_landmarks.models.colorization import BINS
+from keras_landmarks.losses.colorization_network import BINS
 
 # Both sources: the hue term is multiplied by 5 x chroma.
 HUE_WEIGHT = 5.0

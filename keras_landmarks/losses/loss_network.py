@@ -5,6 +5,9 @@ import os
 import keras
 from keras import ops
 
+from keras_landmarks.losses.torchvision_vgg import offline_vgg16_weights_path
+from keras_landmarks.losses.torchvision_vgg import preprocess_for_torchvision_vgg
+
 # Our layer names -> keras.applications VGG layer names (features after ReLU).
 LOSS_NETWORK_LAYERS = {
     "conv1_2": "block1_conv2",
@@ -76,7 +79,7 @@ class VGGFeatures(keras.layers.Layer):
     def call(self, images):
         images = ops.cast(images, self.compute_dtype)
         if self.preprocessing == "torchvision":
-            x = _vgg_weights().preprocess_for_torchvision_vgg(images)
+            x = preprocess_for_torchvision_vgg(images)
         else:
             x = ops.flip(images, axis=-1) - ops.array(
                 CAFFE_BGR_MEAN, dtype=self.compute_dtype
@@ -117,7 +120,7 @@ def _build_truncated_vgg(network, weights, layers):
                 "The offline torchvision ImageNet weights exist for VGG-16 only. "
                 f"Received: network={network!r}, weights='torchvision'"
             )
-        local_file = str(_vgg_weights().offline_vgg16_weights_path())
+        local_file = str(offline_vgg16_weights_path())
         if not os.path.exists(local_file):
             raise ValueError(
                 f"The offline VGG-16 weights file {local_file} does not exist. "
@@ -177,11 +180,3 @@ def build_loss_network(network, weights, layers):
             )
         return colorization_features.colorization_features(weights, layers)
     return VGGFeatures(network, weights, layers, name=f"{network}_features")
-
-
-def _vgg_weights():
-    # Imported on use: `python -m keras_landmarks.pretrained.vgg_weights` runs that
-    # module as a script, and runpy warns when the package imported it first.
-    from keras_landmarks.pretrained import vgg_weights
-
-    return vgg_weights

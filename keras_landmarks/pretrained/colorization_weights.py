@@ -46,12 +46,12 @@ import os
 import h5py
 import numpy as np
 
-from keras_landmarks.models.colorization import BATCH_NORM_EPSILON
-from keras_landmarks.models.colorization import FC6_KERNEL_SIZE
-from keras_landmarks.models.colorization import FC_CHANNELS
-from keras_landmarks.models.colorization import FC_LAYERS
-from keras_landmarks.models.colorization import VGG16_BLOCK_CONVS
-from keras_landmarks.models.colorization import ColorizationNetwork
+from keras_landmarks.losses.colorization_network import BATCH_NORM_EPSILON
+from keras_landmarks.losses.colorization_network import FC6_KERNEL_SIZE
+from keras_landmarks.losses.colorization_network import FC_CHANNELS
+from keras_landmarks.losses.colorization_network import FC_LAYERS
+from keras_landmarks.losses.colorization_network import VGG16_BLOCK_CONVS
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ import pytest
 
 from keras_landmarks.losses.colorization_features import ColorizationFeatures
 from keras_landmarks.losses.colorization_features import colorization_features
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
 from keras_landmarks.losses.perceptual_loss import PerceptualLoss
 from keras_landmarks.losses.perceptual_loss import RandomLossNetworkWarning
-from keras_landmarks.models.colorization import ColorizationNetwork
 from tests.helpers import to_numpy
 
 TINY = dict(block_channels=(4, 4, 4, 4, 4), fc_channels=8, hidden_channels=8, bins=4)

@@ -3,7 +3,7 @@ import keras
 import numpy as np
 import pytest
 
-from keras_landmarks.models.colorization import ColorizationNetwork
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
 from keras_landmarks.pretrained.colorization_weights import convert_released_weights
 from keras_landmarks.pretrained.colorization_weights import main
 from tests.helpers import to_numpy

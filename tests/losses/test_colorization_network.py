@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 
 from keras_landmarks.losses.colorization_loss import ColorizationLoss
-from keras_landmarks.models.colorization import LIGHTNESS_MEAN
-from keras_landmarks.models.colorization import ColorizationNetwork
-from keras_landmarks.models.colorization import sample_bilinear
+from keras_landmarks.losses.colorization_network import LIGHTNESS_MEAN
+from keras_landmarks.losses.colorization_network import ColorizationNetwork
+from keras_landmarks.losses.colorization_network import sample_bilinear
 from tests.helpers import to_numpy
 
 TINY = dict(block_channels=(4, 4, 4, 4, 4), fc_channels=8, hidden_channels=8, bins=4)
