@@ -220,7 +220,15 @@ def convert_released_weights(path, output, **network_kwargs):
         ", ".join(loaded),
         ", ".join(missing_fc) or "none of the trunk",
     )
-    network.save(output)
+    # Saved beside the target, then renamed: an interrupted conversion leaves no
+    # half-written file where the perceptual loss would look.
+    partial = f"{output}.{os.getpid()}.partial.keras"
+    try:
+        network.save(partial)
+        os.replace(partial, output)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
     return output
 
 
