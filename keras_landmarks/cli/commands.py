@@ -37,7 +37,6 @@ def demo(args):
 
 
 def train(args):
-    from keras_landmarks.data.sources import has_known_warp
     from keras_landmarks.data.sources import training_pairs
     from keras_landmarks.models.presets import compiled_preset_model
     from keras_landmarks.models.presets import training_preset
@@ -53,22 +52,10 @@ def train(args):
     equivariance = {}
     if args.equivariance_weight is not None:
         equivariance["equivariance_weight"] = args.equivariance_weight
-    if not has_known_warp(args.data):
-        if args.equivariance_weight:
-            raise ValueError(
-                "--equivariance-weight needs still images (each pair's warp is "
-                f"known); {args.data} gives video frame pairs"
-            )
-        if args.preset == "cpu" and not args.init_from:
-            print(
-                "Video frame pairs carry no warp: training without the "
-                "cpu preset's equivariance term."
-            )
-        equivariance["equivariance_weight"] = 0.0
     announce_precision(args.precision)
     keras.utils.set_random_seed(args.seed)
     if args.init_from:
-        model = _model_to_fine_tune(args, equivariance)
+        model = _model_to_fine_tune(args)
     else:
         given = {"num_keypoints": args.num_keypoints, "image_size": args.image_size}
         model = compiled_preset_model(
@@ -122,14 +109,18 @@ def train(args):
     print(f"Model: {os.path.join(args.out, 'model.keras')}")
 
 
-def _model_to_fine_tune(args, equivariance):
+def _model_to_fine_tune(args):
     """The `--init-from` model, checked against the options given with it."""
     from keras_landmarks.models.presets import training_preset
     from keras_landmarks.training.fine_tuning import model_to_fine_tune
 
     make_optimizer = training_preset(args.preset)["optimizer"]
     model = model_to_fine_tune(args.init_from, make_optimizer, args.learning_rate)
-    found = {"num_keypoints": model.num_keypoints, "image_size": model.image_size[0]}
+    found = {
+        "num_keypoints": model.num_keypoints,
+        "image_size": model.image_size[0],
+        "equivariance_weight": model.equivariance_weight,
+    }
     for name, value in found.items():
         given = getattr(args, name)
         if given is not None and given != value:
@@ -138,12 +129,6 @@ def _model_to_fine_tune(args, equivariance):
                 f"{flag} {given} differs from the model in {args.init_from} "
                 f"({name}={value}); leave {flag} out to fine-tune it"
             )
-    if model.equivariance_weight > 0 and equivariance.get("equivariance_weight") == 0:
-        raise ValueError(
-            f"{args.init_from} was trained with an equivariance term "
-            f"(weight {model.equivariance_weight}), which needs still-image pairs; "
-            f"{args.data} gives video frame pairs"
-        )
     return model
 
 

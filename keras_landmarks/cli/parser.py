@@ -238,9 +238,9 @@ def _add_train(commands):
     train.add_argument(
         "--equivariance-weight",
         type=non_negative_float,
-        help="weight of the equivariance term (not in the paper; still images "
-        "only: video pairs train without it); 0 turns it off (cpu preset: 1e4, "
-        "measured in docs/learning.md; paper preset: 0)",
+        help="weight of the equivariance term (not in the paper; video pairs "
+        "get it through a warped copy of the target); 0 turns it off (cpu "
+        "preset: 1e4, measured in docs/learning.md; paper preset: 0)",
     )
     train.add_argument(
         "--curve-every",

@@ -11,6 +11,7 @@ from keras_landmarks.data.pairs.frame_pairs import frame_pairs
 from keras_landmarks.data.pairs.frame_sources import FrameArrays
 from keras_landmarks.data.pairs.frame_sources import frame_folders
 from keras_landmarks.data.pairs.tps_pairs import tps_pairs
+from keras_landmarks.data.pairs.warped_target import with_warped_target
 from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.data.synthetic.figures import make_figure_sequences
 
@@ -28,14 +29,6 @@ SPECS = {
 }
 # The specs whose pairs are thin-plate-spline warps of still images.
 WARPED_KINDS = ("synthetic-faces", "images")
-
-
-def has_known_warp(spec):
-    """Whether `spec`'s pairs are warps of still images (thin-plate splines),
-    so each pair can carry its warp for the equivariance term; video and frame
-    pairs cannot."""
-    kind, _, _ = spec.partition(":")
-    return kind in WARPED_KINDS
 
 
 def training_pairs(
@@ -57,8 +50,10 @@ def training_pairs(
         spec: one of `SPECS` (`"synthetic-faces"`, `"images:photos/"`, ...).
         image_size: int, the model's input size.
         seed: int, default 0.
-        return_grid: bool, default False. Also yield each pair's warp
-            ("source_grid"); only for still-image specs (`has_known_warp`).
+        return_grid: bool, default False. Also yield a known warp for the
+            equivariance term: still-image pairs their own ("source_grid"),
+            video and frame pairs a warped copy of the target with its grid
+            ("warped_target", "warped_target_grid": `with_warped_target`).
         fit: `"crop"` (default) or `"pad"`: how your images and frames keep
             their aspect ratio (`framing_box`); the synthetic data is drawn
             at `image_size`.
@@ -70,12 +65,6 @@ def training_pairs(
     Returns:
         `tf.data.Dataset` of {"source", "target", "mask"}, unbatched.
     """
-    if return_grid and not has_known_warp(spec):
-        raise ValueError(
-            f"{spec!r} gives pairs of video frames, whose warp is unknown: no "
-            "'source_grid' (and so no equivariance term) for it. Use "
-            "equivariance_weight=0."
-        )
     kind, _, path = spec.partition(":")
     gaps = {
         name: value
@@ -106,7 +95,8 @@ def training_pairs(
             SYNTHETIC_SEQUENCES, SYNTHETIC_SEQUENCE_LENGTH, size=image_size, seed=seed
         )
         gaps.setdefault("max_gap", min(MAX_GAP, SYNTHETIC_SEQUENCE_LENGTH - 1))
-        return frame_pairs(FrameArrays(frames), seed=seed, num_pairs=ENDLESS, **gaps)
+        pairs = frame_pairs(FrameArrays(frames), seed=seed, num_pairs=ENDLESS, **gaps)
+        return with_warped_target(pairs, seed) if return_grid else pairs
     if kind == "images" and path:
         return image_folder_pairs(
             path,
@@ -120,9 +110,12 @@ def training_pairs(
         )
     # Pair sampling is lazy: an endless index range gives fresh pairs every pass.
     videos = dict(seed=seed, num_pairs=ENDLESS, shuffle_videos=True, fit=fit, **gaps)
+    pairs = None
     if kind == "videos" and path:
-        return video_folder_pairs(path, image_size, **videos)
+        pairs = video_folder_pairs(path, image_size, **videos)
     if kind == "frames" and path:
-        return frame_pairs(frame_folders(path), image_size, **videos)
+        pairs = frame_pairs(frame_folders(path), image_size, **videos)
+    if pairs is not None:
+        return with_warped_target(pairs, seed) if return_grid else pairs
     choices = "\n".join(f"  {name:18s} {text}" for name, text in SPECS.items())
     raise ValueError(f"Unknown data spec {spec!r}. Expected one of:\n{choices}")

@@ -27,6 +27,17 @@ from keras_landmarks.models.optimizer import reference_optimizer
 
 # Paper: 128x128 faces.
 REFERENCE_IMAGE_SIZE = 128
+# The entries of a pair dict the model reads (the rest, e.g. landmarks, it
+# ignores): the images and loss mask, then the warps of the equivariance term
+# (still images: "source_grid"; video frames: a warped copy of the target).
+PAIR_ENTRIES = (
+    "source",
+    "target",
+    "mask",
+    "source_grid",
+    "warped_target",
+    "warped_target_grid",
+)
 # None: the reference's spatial appearance map; "global": averaged over space.
 APPEARANCE_POOLINGS = (None, "global")
 MIN_IMAGE_SIZE = 32
@@ -108,7 +119,10 @@ class LandmarkModel(keras.Model):
             `equivariance_weight * EquivarianceLoss` (the source keypoints,
             carried through the known warp, must land on the target keypoints);
             the pairs must then carry "source_grid"
-            (`tps_pairs(..., return_grid=True)`).
+            (`tps_pairs(..., return_grid=True)`). Pairs without a known
+            warp (video frames) carry "warped_target" and its grid
+            instead (`with_warped_target`): the detector then runs on that
+            copy, whose keypoints must land on the target's.
         kernel_initializer: str, default `"reference"` (truncated normal, std
             0.01, the reference code's) or a Keras initializer name such as
             `"he_normal"` or `"glorot_uniform"`: every conv of the networks this
@@ -353,17 +367,20 @@ class LandmarkModel(keras.Model):
         return scale_loss_for_replicas(total)
 
     def _equivariance(self, x, y_pred):
-        if not isinstance(x, dict) or "source_grid" not in x:
+        if isinstance(x, dict) and "warped_target_grid" in x:
+            warped, grid = x["warped_target"], x["warped_target_grid"]
+        elif isinstance(x, dict) and "source_grid" in x:
+            warped, grid = x["source"], x["source_grid"]
+        else:
             raise ValueError(
                 f"equivariance_weight={self.equivariance_weight} needs pairs with "
-                "'source_grid' (tps_pairs(..., return_grid=True)). Received keys: "
-                f"{sorted(x) if isinstance(x, dict) else type(x).__name__}"
+                "'source_grid' (tps_pairs(..., return_grid=True)) or, for video "
+                "frames, 'warped_target_grid' (with_warped_target). Received "
+                f"keys: {sorted(x) if isinstance(x, dict) else type(x).__name__}"
             )
-        source_heatmaps = self.detector(x["source"], training=True)
-        source_keypoints = self.bottleneck.to_keypoints(source_heatmaps)
-        loss = self.equivariance_loss(
-            source_keypoints, y_pred["keypoints"], x["source_grid"]
-        )
+        warped_heatmaps = self.detector(warped, training=True)
+        warped_keypoints = self.bottleneck.to_keypoints(warped_heatmaps)
+        loss = self.equivariance_loss(warped_keypoints, y_pred["keypoints"], grid)
         self.equivariance_tracker.update_state(loss)
         return loss
 

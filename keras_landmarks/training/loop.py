@@ -10,6 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_landmarks.integers import is_integer
+from keras_landmarks.models.landmark_model import PAIR_ENTRIES
 from keras_landmarks.training.callbacks import PreviewPictures
 from keras_landmarks.training.callbacks import StepBudget
 from keras_landmarks.training.callbacks import StopOnNonFiniteLoss
@@ -40,7 +41,7 @@ def _check_pairs(pairs):
 
 def _batches(pairs, batch_size):
     spec = pairs.element_spec
-    keep = [k for k in ("source", "target", "mask", "source_grid") if k in spec]
+    keep = [k for k in PAIR_ENTRIES if k in spec]
     pairs = pairs.map(lambda pair: {k: pair[k] for k in keep})
     if len(spec["source"].shape) == 3:
         pairs = pairs.batch(batch_size, drop_remainder=True)

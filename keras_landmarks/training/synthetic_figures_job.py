@@ -102,9 +102,10 @@ def run_synthetic_figures(
     )
     test = _frames_and_joints(num_test_sequences, sequence_length, image_size, seed + 2)
     if model is None:
-        # Frame pairs carry no warp, so no equivariance term; the spatial
-        # appearance map is kept because the global code was measured on
-        # still-image pairs only (docs/learning.md).
+        # The configuration this job was measured with: no equivariance term
+        # (frame pairs get one only through `with_warped_target`, measured on
+        # box.mp4 in the README, not on the figures) and the spatial
+        # appearance map (the global code was measured on still images).
         model = seeded_cpu_model(
             num_keypoints,
             image_size,

@@ -66,11 +66,23 @@ def test_demo_passes_its_options_to_the_job(tmp_path, monkeypatch, capsys):
         assert name not in calls[1][1], name
 
 
-def test_equivariance_needs_still_images(tmp_path, capsys):
-    argv = ["train", "--data", f"videos:{tmp_path}", "--out", str(tmp_path / "r")]
-    assert main([*argv, "--steps", "1", "--equivariance-weight", "10"]) == 2
-    assert "needs still images" in capsys.readouterr().err
-    assert not (tmp_path / "r").exists()
+def test_train_on_a_video_folder_with_the_equivariance_term(tmp_path, capsys):
+    # The cpu preset's equivariance term reaches video pairs through a warped
+    # copy of each target (`with_warped_target`).
+    rng = np.random.default_rng(0)
+    (tmp_path / "videos").mkdir()
+    for v in range(2):
+        frames = rng.integers(0, 255, (10, 36, 40, 3), dtype=np.uint8)
+        _write_video(tmp_path / "videos" / f"{v}.mp4", frames)
+    run = tmp_path / "run"
+    argv = ["train", "--data", f"videos:{tmp_path / 'videos'}", "--out", str(run)]
+    argv += ["--steps", "2", "--batch-size", "2", "--image-size", "32"]
+    assert main([*argv, "--curve-every", "0"]) == 0
+    assert json.loads((run / "results.json").read_text())["steps"] == 2
+    # fit's line for the epoch (not a terminal here) reports the term.
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "2/2" in x]
+    term = float(line.split("equivariance_loss: ")[1].split()[0])
+    assert 0 < term < 1  # squared fractions of half the image
 
 
 def test_unknown_data_spec_lists_the_choices(tmp_path, capsys):

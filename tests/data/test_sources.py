@@ -20,6 +20,20 @@ def test_video_folder_pairs_mix_videos_in_a_batch(tmp_path):
     assert not np.array_equal(videos[:6], np.arange(6))  # not in file order
 
 
+def test_video_pairs_carry_a_warped_target_for_the_equivariance_term(tmp_path):
+    for v in range(2):
+        write_video(tmp_path / f"{v}.mp4", counter_frames(12, 8, 8, step=1) + 40 * v)
+    pairs = training_pairs(f"videos:{tmp_path}", 8, seed=1, return_grid=True)
+    pair = next(pairs.as_numpy_iterator())
+    assert pair["warped_target"].shape == (8, 8, 3)
+    assert pair["warped_target_grid"].shape == (8, 8, 2)
+    assert "source_grid" not in pair
+    # Without return_grid the pairs are the plain frame pairs.
+    plain = next(training_pairs(f"videos:{tmp_path}", 8, seed=1).as_numpy_iterator())
+    assert sorted(plain) == ["mask", "source", "target"]
+    np.testing.assert_array_equal(plain["target"], pair["target"])
+
+
 def test_gap_range_reaches_frame_pairs(tmp_path):
     for v in range(2):
         for t, frame in enumerate(counter_frames(20, 8, 8)):

@@ -92,8 +92,37 @@ def test_training_with_the_term_tracks_it_and_changes_the_detector():
     # The weight survives a config round trip; pairs without the grid are refused.
     assert type(model).from_config(model.get_config()).equivariance_weight == 100.0
     del batch["source_grid"]
-    with pytest.raises(ValueError, match="needs pairs with 'source_grid'"):
+    with pytest.raises(ValueError, match="needs pairs with 'source_grid'.*'warped"):
         model.fit(batch, epochs=1, batch_size=4, verbose=0)
+
+
+def test_a_warped_copy_of_the_target_gives_the_term_of_the_source_grid():
+    # Video pairs carry "warped_target" and its grid instead of a source that
+    # is a warp of the target: with the still pair's source as that copy, the
+    # term is the same number, whatever the (appearance) source is.
+    batch = _grid_pairs()
+    model = tiny_model(loss=PixelLoss(), equivariance_weight=100.0)
+    still = {k: batch[k] for k in ("source", "target", "mask", "source_grid")}
+    video = {
+        "source": batch["target"][::-1].copy(),
+        "target": batch["target"],
+        "mask": batch["mask"],
+        "warped_target": batch["source"],
+        "warped_target_grid": batch["source_grid"],
+    }
+    terms = []
+    for pairs in (still, video):
+        model.equivariance_tracker.reset_state()
+        model.compute_loss(x=pairs, y_pred=model(pairs, training=True))
+        terms.append(float(to_numpy(model.equivariance_tracker.result())))
+    assert terms[0] > 0
+    assert terms[1] == pytest.approx(terms[0], rel=1e-5)
+    # An identity grid on an unwarped copy: the detector agrees with itself.
+    identity = affine_grid(len(batch["target"]), 32, np.eye(2), [0.0, 0.0])
+    video.update(warped_target=batch["target"], warped_target_grid=identity)
+    model.equivariance_tracker.reset_state()
+    model.compute_loss(x=video, y_pred=model(video, training=True))
+    assert float(to_numpy(model.equivariance_tracker.result())) < 1e-9
 
 
 def test_negative_weight_is_refused():
