@@ -5,6 +5,7 @@ import keras
 import pytest
 
 from keras_landmarks.precision import CPU_FLAGS_ENV
+from tests.keras_free import module_reaches_keras
 
 # The CPUs `precision="auto"` may see in a test. No test may depend on the CPU it
 # runs on (AMX machines pick mixed_bfloat16 where others pick float32), so the
@@ -22,6 +23,29 @@ if _test_cpu not in FAKE_CPUS:
         f"{TEST_CPU_ENV} must be one of {sorted(FAKE_CPUS)}. Received: {_test_cpu!r}"
     )
 os.environ[CPU_FLAGS_ENV] = FAKE_CPUS[_test_cpu]
+
+
+# Tests that never reach Keras (`tests/keras_free.py` reads it from their
+# imports: tf.data pipelines, file readers and writers, numpy metrics) compute
+# the same under every KERAS_BACKEND, so they run in one backend's lane only,
+# PyTorch's (the lane that ends first); the other lanes skip them, saying why.
+# KERAS_LANDMARKS_TEST_EVERY_BACKEND=1 runs them in every lane.
+KERAS_FREE_LANE = "torch"
+EVERY_BACKEND_ENV = "KERAS_LANDMARKS_TEST_EVERY_BACKEND"
+
+
+def pytest_collection_modifyitems(config, items):
+    if keras.backend.backend() == KERAS_FREE_LANE:
+        return
+    if os.environ.get(EVERY_BACKEND_ENV, "0") == "1":
+        return
+    skip = pytest.mark.skip(
+        reason="reaches no Keras (tests/keras_free.py): it computes the same on "
+        f"every backend and runs in the {KERAS_FREE_LANE} lane"
+    )
+    for item in items:
+        if not module_reaches_keras(item.path):
+            item.add_marker(skip)
 
 
 def pytest_collection_finish(session):

@@ -56,6 +56,8 @@ def test_train_fine_tune_and_evaluate_on_your_own_images(photos, tmp_path, capsy
     assert json.loads((tuned / "results.json").read_text())["steps"] == 2
     assert main([*tune, *init, "--image-size", "48"]) == 2
     assert "--image-size 48 differs from the model" in capsys.readouterr().err
+    assert main([*tune, *init, "--equivariance-weight", "5"]) == 2
+    assert "--equivariance-weight 5.0 differs from the model" in capsys.readouterr().err
 
     out = tmp_path / "evaluation"
     data = f"landmarks:{photos / 'points.csv'}"
