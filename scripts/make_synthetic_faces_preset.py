@@ -21,13 +21,12 @@ import argparse
 import json
 import os
 
-import keras
-
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
 from keras_landmarks.data.synthetic.faces import FRAMINGS
 from keras_landmarks.data.synthetic.faces import LANDMARK_NAMES
 from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.export.detector import load_landmark_model
+from keras_landmarks.presets.float32_model import float32_copy
 from keras_landmarks.presets.preset_files import save_to_preset
 from keras_landmarks.presets.registry import SHIPPED_DIR
 from keras_landmarks.training.run import RESULTS_FILENAME
@@ -40,29 +39,8 @@ PRESET_NAME = "synthetic_faces"
 DESCRIPTION = "The demo's detector of 10 keypoints on synthetic faces."
 
 
-def float32_config(config):
-    """`config` (a serialised model) with every mixed dtype policy made float32."""
-    if isinstance(config, dict):
-        if config.get("class_name") == "DTypePolicy":
-            name = config["config"]["name"]
-            if name.startswith("mixed_"):
-                return {**config, "config": {**config["config"], "name": "float32"}}
-        return {key: float32_config(value) for key, value in config.items()}
-    if isinstance(config, list):
-        return [float32_config(value) for value in config]
-    return config
-
-
 def policy_name(model):
     return model.dtype_policy.name
-
-
-def float32_copy(model):
-    copy = keras.saving.deserialize_keras_object(
-        float32_config(keras.saving.serialize_keras_object(model))
-    )
-    copy.set_weights(model.get_weights())
-    return copy
 
 
 def measure_again(model, run, results):

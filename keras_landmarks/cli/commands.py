@@ -253,6 +253,7 @@ def detect(args):
         pictures=not args.no_pictures,
         max_frames=args.max_frames,
         smoother=smoother,
+        fit=None if args.fit == "stretch" else args.fit,
     )
     print(
         f"{summary.num_images + summary.num_video_frames} detections from "

@@ -388,6 +388,15 @@ def _add_detect(commands):
         "with your rights; only for models from a source you trust",
     )
     detect.add_argument("--out", default="detections", help="output folder")
+    detect.add_argument(
+        "--fit",
+        choices=("crop", "pad", "stretch"),
+        default="crop",
+        help="how each image and frame is framed for the detector: its centre "
+        "at the model's aspect ratio (crop, default: as `train` frames them), "
+        "the whole input with black bands (pad) or the whole input squeezed "
+        "(stretch); keypoints are written in the input's pixels either way",
+    )
     detect.add_argument("--format", choices=("json", "csv"), default="json")
     detect.add_argument(
         "--no-pictures", action="store_true", help="skip the overlay pictures"

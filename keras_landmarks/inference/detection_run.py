@@ -18,6 +18,7 @@ from keras_landmarks.data.files.image_files import read_image_file
 from keras_landmarks.data.files.video_files import VIDEO_EXTENSIONS
 from keras_landmarks.data.files.video_files import NoFramesError
 from keras_landmarks.data.files.video_files import VideoFrameStream
+from keras_landmarks.data.ops.framing import DEFAULT_FIT
 from keras_landmarks.inference.detection_records import DetectionRecords
 from keras_landmarks.inference.input_files import collect_inputs
 from keras_landmarks.inference.model_input import resize_for_model
@@ -75,6 +76,7 @@ def run_detection(
     smoother=None,
     batch_size=DEFAULT_BATCH_SIZE,
     log=_stderr,
+    fit=DEFAULT_FIT,
 ):
     """Keypoints of every input, written under `out`.
 
@@ -91,6 +93,10 @@ def run_detection(
         batch_size: int, video frames per detector call.
         log: callable taking one line, for skipped inputs and notes (default:
             stderr).
+        fit: how each image and frame is framed for the detector, as training
+            frames them: `"crop"` (default, its centre at the model's aspect
+            ratio), `"pad"` or None (stretched whole); keypoints are written in
+            the input's own pixels either way (`resize_for_model`).
 
     Returns:
         `DetectionSummary`.
@@ -112,7 +118,7 @@ def run_detection(
                         f"({', '.join(VIDEO_EXTENSIONS)})"
                     )
                 if item.kind == "image":
-                    _detect_image(detector, item, out, records, pictures)
+                    _detect_image(detector, item, out, records, pictures, fit)
                 else:
                     frames_tracked += _track_video_file(
                         detector,
@@ -125,6 +131,7 @@ def run_detection(
                         smoother,
                         batch_size,
                         log,
+                        fit,
                     )
             except _Unreadable as error:
                 reason = str(error)
@@ -152,14 +159,14 @@ def _reason(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _detect_image(detector, item, out, records, pictures):
+def _detect_image(detector, item, out, records, pictures, fit):
     try:
         image = read_image_file(item.path)
     except Exception as error:  # noqa: BLE001 - hostile input: skip just it
         raise _Unreadable(_reason(error)) from error
     size = tuple(detector.image_size)
-    (points,) = detector.predict_keypoints(resize_for_model([image], size))
-    points = to_frame_pixels(points, size, image.shape[:2])
+    (points,) = detector.predict_keypoints(resize_for_model([image], size, fit))
+    points = to_frame_pixels(points, size, image.shape[:2], fit)
     records.detections.append(
         {"input": str(item.path), "frame": None, "keypoints": points.tolist()}
     )
@@ -169,7 +176,17 @@ def _detect_image(detector, item, out, records, pictures):
 
 
 def _track_video_file(
-    detector, item, out, records, fmt, pictures, max_frames, smoother, batch_size, log
+    detector,
+    item,
+    out,
+    records,
+    fmt,
+    pictures,
+    max_frames,
+    smoother,
+    batch_size,
+    log,
+    fit,
 ):
     try:
         stream = VideoFrameStream(item.path, max_frames)
@@ -198,6 +215,7 @@ def _track_video_file(
                 fps=stream.fps,
                 batch_size=batch_size,
                 title=item.name,
+                fit=fit,
             )
         except NoFramesError as error:  # nothing was written
             records.videos.remove(entry)

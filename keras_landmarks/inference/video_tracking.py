@@ -21,6 +21,7 @@ import collections
 
 from keras_landmarks.data.files.video_writer import DEFAULT_FPS
 from keras_landmarks.data.files.video_writer import VideoWriter
+from keras_landmarks.data.ops.framing import DEFAULT_FIT
 from keras_landmarks.inference.model_input import resize_for_model
 from keras_landmarks.inference.model_input import to_frame_pixels
 from keras_landmarks.inference.track_records import TrackRecords
@@ -74,6 +75,7 @@ def track_video(
     fps=DEFAULT_FPS,
     batch_size=DEFAULT_BATCH_SIZE,
     title=None,
+    fit=DEFAULT_FIT,
 ):
     """Tracks keypoints through `frames`, writing the records as it goes.
 
@@ -94,6 +96,8 @@ def track_video(
         fps: frames per second of the overlay, default `DEFAULT_FPS`.
         batch_size: int >= 1, default `DEFAULT_BATCH_SIZE`.
         title: optional str above the tracks picture.
+        fit: `"crop"` (default), `"pad"` or None: how each frame is framed for
+            the detector (`resize_for_model`); keypoints are in frame pixels.
 
     Returns:
         `TrackedVideo`. Nothing is written when `frames` is empty.
@@ -126,9 +130,9 @@ def track_video(
                     overlay = VideoWriter(overlay_path, fps=fps or DEFAULT_FPS)
                 if picture_path is not None:
                     first_frame = batch[0].copy()
-            detected = detector.predict_keypoints(resize_for_model(batch, size))
+            detected = detector.predict_keypoints(resize_for_model(batch, size, fit))
             for frame, points in zip(batch, detected, strict=True):
-                raw = to_frame_pixels(points, size, frame.shape[:2])
+                raw = to_frame_pixels(points, size, frame.shape[:2], fit)
                 pending.append((frame if overlay is not None else None, raw))
                 write(smoother.push(raw) if smoother else [(index, None)])
                 index += 1

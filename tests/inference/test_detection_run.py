@@ -1,6 +1,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from keras_landmarks.inference.detection_run import run_detection
 from keras_landmarks.inference.temporal_smoothing import GaussianSmoother
@@ -61,3 +62,45 @@ def test_json_lists_each_video_with_its_files_and_smoothing(tmp_path):
     assert video["smoothing"].startswith("gaussian(sigma=1, truncate=4)")
     assert len(read_track(video["keypoints"])["frames"]) == 6
     assert not list(tmp_path.glob("*.mp4.*.mp4")) and not list(tmp_path.glob("*.png"))
+
+
+class CornerDetector:
+    """Keypoints at the first and last pixel of a 10 x 10 model grid."""
+
+    image_size = (10, 10)
+    num_keypoints = 2
+
+    def __init__(self):
+        self.seen = []
+
+    def predict_keypoints(self, images):
+        self.seen.append(np.asarray(images))
+        return np.tile(
+            np.array([[0.0, 0.0], [9.0, 9.0]], "float32"), (len(images), 1, 1)
+        )
+
+
+@pytest.mark.parametrize(
+    "fit, corners",
+    [
+        ("crop", [[5.0, 0.0], [34.0, 29.0]]),  # the centre square, as training
+        (None, [[0.0, 0.0], [39.0, 29.0]]),  # the whole 40 x 30 image squeezed
+    ],
+)
+def test_images_and_frames_are_framed_as_training_frames_them(tmp_path, fit, corners):
+    image = np.zeros((30, 40, 3), np.uint8)
+    image[:, :5] = image[:, 35:] = 255  # white bands left and right
+    write_image(tmp_path / "in" / "wide.png", image)
+    write_video(tmp_path / "in" / "wide.mp4", np.stack([image] * 3))
+    out = tmp_path / "out"
+    out.mkdir()
+    detector = CornerDetector()
+    run_detection(detector, [tmp_path / "in"], str(out), pictures=False, fit=fit)
+    records = json.loads((out / "keypoints.json").read_text())
+    (found,) = [d["keypoints"] for d in records["detections"]]
+    np.testing.assert_allclose(found, corners, atol=1e-4)
+    track = read_track(out / "in" / "wide.mp4.keypoints.jsonl")
+    np.testing.assert_allclose(track["keypoints"][0], corners, atol=1e-4)
+    # Cropped, the detector sees no white band; squeezed, it sees both.
+    bright = [images[..., 0].max(axis=(1, 2)) for images in detector.seen]
+    assert (max(b.max() for b in bright) > 200) == (fit is None)
