@@ -58,7 +58,7 @@ Files: `config.json` (the model's Keras configuration, float32),
 
     import keras_landmarks as kl
     model = kl.models.LandmarkModel.from_preset("box_video")
-    keypoints = model.predict_keypoints(frames)  # (N, 48, 48, 3) in [0, 255]
+    keypoints = model.predict_keypoints(frames)  # (N, {size}, {size}, 3) in [0, 255]
 
     keras-landmarks detect clip.mp4 --preset box_video --out tracks --smooth savgol
 
@@ -121,8 +121,9 @@ def main():
         "run_config": config,
         "evaluation": evaluation,
         "evaluation_protocol": (
-            "docs/box_demo/measure_tracking.py on the held-out frames (resized "
-            "whole to the model's size): equivariance and geometry-follow error "
+            "docs/box_demo/measure_tracking.py on the held-out frames (their "
+            "centre cropped and resized to the model's size, as training and "
+            "detect frame them): equivariance and geometry-follow error "
             "(keras_landmarks.training.learning_curve.label_free_measures, seed 0) "
             "and temporal jitter, against an untrained detector of the same "
             "architecture initialised from seed 0"
@@ -139,6 +140,7 @@ def main():
         follow_untrained=untrained["geometry_follow_percent"],
         jitter=trained_measures["temporal_jitter"],
         jitter_untrained=untrained["temporal_jitter"],
+        size=height,
         **written,
     )
     with open(os.path.join(args.out, "README.md"), "w") as f:
