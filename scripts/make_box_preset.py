@@ -1,10 +1,11 @@
-"""Turns a finished `keras-landmarks train --data videos:box/train` run into the shipped preset.
+"""Turns a finished `keras-landmarks train` run on box.mp4 into the shipped preset.
 
-    python scripts/make_box_preset.py --run runs/box \\
-        --measures docs/box_demo/measures.json \\
-        --command "keras-landmarks --backend tensorflow train --data videos:box/train --out runs/box --steps 1500 --curve-every 250" \\
+    python scripts/make_box_preset.py --run box/runs/neweq \\
+        --measures box/measures/neweq/measures.json \\
+        --command "keras-landmarks --backend tensorflow train --data videos:train \\
+            --out runs/neweq --steps 1500 --curve-every 250" \\
         --commit e82e728 --hardware "2-core Intel Xeon with AMX-BF16" \\
-        --trained "2026-12-02 05:20-06:05 UTC"
+        --trained "2026-12-02 05:20-06:01 UTC"
 
 Reads RUN/model.keras (the weights are copied as float32, nothing is
 retrained), RUN/results.json (steps, time, settings) and the label-free
