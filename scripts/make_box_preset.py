@@ -24,6 +24,7 @@ import os
 from keras_landmarks.export.detector import load_landmark_model
 from keras_landmarks.presets.float32_model import float32_copy
 from keras_landmarks.presets.preset_files import save_to_preset
+from keras_landmarks.presets.preset_metadata import run_provenance
 from keras_landmarks.presets.registry import SHIPPED_DIR
 from keras_landmarks.training.run import RESULTS_FILENAME
 
@@ -110,16 +111,15 @@ def main():
     metadata = {
         "description": DESCRIPTION,
         "training_data": training_data,
-        "command": args.command,
-        "steps": results["steps"],
-        "train_seconds": results["train_seconds_this_process"],
-        "code_commit": args.commit,
-        "hardware": args.hardware,
-        "trained": args.trained,
-        "training_backend": results["backend"],
-        "training_precision": trained.dtype_policy.name,
-        "dtype": model.dtype_policy.name,
-        "run_config": config,
+        **run_provenance(
+            results,
+            trained,
+            model,
+            args.command,
+            args.commit,
+            args.hardware,
+            args.trained,
+        ),
         "evaluation": evaluation,
         "evaluation_protocol": (
             "docs/box_demo/measure_tracking.py on the held-out frames (their "

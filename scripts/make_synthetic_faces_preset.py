@@ -28,6 +28,7 @@ from keras_landmarks.data.synthetic.faces import make_faces
 from keras_landmarks.export.detector import load_landmark_model
 from keras_landmarks.presets.float32_model import float32_copy
 from keras_landmarks.presets.preset_files import save_to_preset
+from keras_landmarks.presets.preset_metadata import run_provenance
 from keras_landmarks.presets.registry import SHIPPED_DIR
 from keras_landmarks.training.run import RESULTS_FILENAME
 from keras_landmarks.training.run import UNTRAINED_PREFIX
@@ -37,10 +38,6 @@ from keras_landmarks.training.synthetic_faces_job import EVALUATION_NAME
 
 PRESET_NAME = "synthetic_faces"
 DESCRIPTION = "The demo's detector of 10 keypoints on synthetic faces."
-
-
-def policy_name(model):
-    return model.dtype_policy.name
 
 
 def measure_again(model, run, results):
@@ -132,16 +129,15 @@ def main():
     metadata = {
         "description": DESCRIPTION,
         "training_data": training_data,
-        "command": args.command,
-        "steps": results["steps"],
-        "train_seconds": results["train_seconds_this_process"],
-        "code_commit": args.commit,
-        "hardware": args.hardware,
-        "trained": args.trained,
-        "training_backend": results["backend"],
-        "training_precision": policy_name(trained),
-        "dtype": policy_name(model),
-        "run_config": config,
+        **run_provenance(
+            results,
+            trained,
+            model,
+            args.command,
+            args.commit,
+            args.hardware,
+            args.trained,
+        ),
         "evaluation": evaluation,
         "evaluation_protocol": (
             "least squares without bias from the 2K keypoint coordinates to the "

@@ -32,6 +32,11 @@ from keras_landmarks.visualization.drawing import save_png
 # the file stays valid while it grows).
 TRACK_SUFFIXES = {"json": ".jsonl", "csv": ".csv"}
 
+# What every input of one run is detected with (`run_detection`'s arguments).
+_Settings = collections.namedtuple(
+    "_Settings", "fmt pictures max_frames smoother batch_size log fit"
+)
+
 DetectionSummary = collections.namedtuple(
     "DetectionSummary",
     ["records", "num_inputs", "num_skipped", "num_images", "num_video_frames"],
@@ -108,6 +113,7 @@ def run_detection(
         raise ValueError(f"`fmt` must be 'json' or 'csv'. Received: fmt={fmt!r}")
     inputs = collect_inputs(inputs)
     records = DetectionRecords(out, fmt, detector.num_keypoints)
+    settings = _Settings(fmt, pictures, max_frames, smoother, batch_size, log, fit)
     done = frames_tracked = 0
     try:
         for item in inputs:
@@ -118,20 +124,10 @@ def run_detection(
                         f"({', '.join(VIDEO_EXTENSIONS)})"
                     )
                 if item.kind == "image":
-                    _detect_image(detector, item, out, records, pictures, fit)
+                    _detect_image(detector, item, out, records, settings)
                 else:
                     frames_tracked += _track_video_file(
-                        detector,
-                        item,
-                        out,
-                        records,
-                        fmt,
-                        pictures,
-                        max_frames,
-                        smoother,
-                        batch_size,
-                        log,
-                        fit,
+                        detector, item, out, records, settings
                     )
             except _Unreadable as error:
                 reason = str(error)
@@ -159,7 +155,8 @@ def _reason(error):
     return f"{type(error).__name__}: {error}"
 
 
-def _detect_image(detector, item, out, records, pictures, fit):
+def _detect_image(detector, item, out, records, settings):
+    fit = settings.fit
     try:
         image = read_image_file(item.path)
     except Exception as error:  # noqa: BLE001 - hostile input: skip just it
@@ -170,29 +167,18 @@ def _detect_image(detector, item, out, records, pictures, fit):
     records.detections.append(
         {"input": str(item.path), "frame": None, "keypoints": points.tolist()}
     )
-    if pictures:
+    if settings.pictures:
         # The input's relative path with its suffix kept: unique per input.
         save_png(draw_keypoints(image, points), os.path.join(out, item.name + ".png"))
 
 
-def _track_video_file(
-    detector,
-    item,
-    out,
-    records,
-    fmt,
-    pictures,
-    max_frames,
-    smoother,
-    batch_size,
-    log,
-    fit,
-):
+def _track_video_file(detector, item, out, records, settings):
+    pictures, smoother = settings.pictures, settings.smoother
     try:
-        stream = VideoFrameStream(item.path, max_frames)
+        stream = VideoFrameStream(item.path, settings.max_frames)
     except Exception as error:  # noqa: BLE001 - hostile input: skip just it
         raise _Unreadable(_reason(error)) from error
-    track, overlay, picture = video_outputs(out, item.name, fmt)
+    track, overlay, picture = video_outputs(out, item.name, settings.fmt)
     entry = {
         "input": str(item.path),
         "frames": None,
@@ -213,15 +199,15 @@ def _track_video_file(
                 picture_path=picture if pictures else None,
                 smoother=smoother,
                 fps=stream.fps,
-                batch_size=batch_size,
+                batch_size=settings.batch_size,
                 title=item.name,
-                fit=fit,
+                fit=settings.fit,
             )
         except NoFramesError as error:  # nothing was written
             records.videos.remove(entry)
             raise _Unreadable(_reason(error)) from error
     entry["frames"] = tracked.num_frames
     if stream.note:
-        log(f"{item.path}: {stream.note}")
+        settings.log(f"{item.path}: {stream.note}")
         records.notes.append({"input": str(item.path), "note": stream.note})
     return tracked.num_frames

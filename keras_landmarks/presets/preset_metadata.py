@@ -99,3 +99,34 @@ def model_facts(model):
         "image_size": [int(s) for s in model.image_size],
         "num_keypoints": int(model.num_keypoints),
     }
+
+
+def run_provenance(results, trained, shipped, command, commit, hardware, when):
+    """The metadata entries that say which run made a preset, and how.
+
+    Args:
+        results: the run's `results.json` (`run_and_evaluate`: "steps",
+            "train_seconds_this_process", "backend", "config").
+        trained: the model as the run saved it (its precision policy).
+        shipped: the model the preset holds (usually `float32_copy(trained)`).
+        command: the exact command that trained it.
+        commit, hardware, when: what the run does not record: the code's
+            commit, the machine, the date and time.
+
+    Returns:
+        dict with "command", "steps", "train_seconds" (required entries) and
+        "code_commit", "hardware", "trained", "training_backend",
+        "training_precision", "dtype", "run_config".
+    """
+    return {
+        "command": command,
+        "steps": results["steps"],
+        "train_seconds": results["train_seconds_this_process"],
+        "code_commit": commit,
+        "hardware": hardware,
+        "trained": when,
+        "training_backend": results["backend"],
+        "training_precision": trained.dtype_policy.name,
+        "dtype": shipped.dtype_policy.name,
+        "run_config": results["config"],
+    }
