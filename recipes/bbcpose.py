@@ -29,15 +29,8 @@ Paper (the table inside Fig. 4, "Ours"): 68.4 % average accuracy within 6 px.
 
 import dataclasses
 
-from keras_landmarks.data.datasets.bbc_pose import JOINTS
-from keras_landmarks.data.datasets.bbc_pose import bbc_pose
 from keras_landmarks.data.datasets.bbc_pose import bbc_pose_pairs
-from keras_landmarks.data.datasets.bbc_pose import original_distance_in_crop
-from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
-from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
-from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
-from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
-from keras_landmarks.data.datasets.labelled_splits import labelled_stream
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose_splits
 from keras_landmarks.data.pairs.frame_pairs import ENDLESS
 from keras_landmarks.training.recipe import run_recipe_from
 from keras_landmarks.training.recipe_arguments import RecipeError
@@ -86,17 +79,10 @@ def main(argv=None):
     box = tuple(config.box) or None
     if box is not None and (len(box) != 4 or box[2] - box[0] != box[3] - box[1]):
         raise RecipeError(f"--box must be a square x0,y0,x1,y1. Received: {box}")
-    with data_errors("data_dir", config.data_dir, EXPECTED):
-        if box is not None:
-            side = box[2] - box[0]
-        elif config.signer_crop:
-            box = "signer"
-            side = signer_crop_side(read_bbc_pose_annotations(config.data_dir))
-    distance = config.distance
-    if box is None:
+    if box is None and not config.signer_crop:
         print("Whole frames resized: --distance is measured in the model's frame.")
-    else:
-        distance = original_distance_in_crop(config.distance, side, config.image_size)
+    elif box is None:
+        box = "signer"
     with data_errors("data_dir", config.data_dir, EXPECTED):
         pairs = bbc_pose_pairs(
             config.data_dir,
@@ -110,24 +96,16 @@ def main(argv=None):
             shuffle_videos=True,  # each batch from videos all over the set
         )
         check_pairs(pairs, "data_dir", config.data_dir, EXPECTED)
-        regression = labelled_stream(
-            bbc_pose(config.data_dir, "train", config.image_size, box=box),
+        joints = bbc_pose_splits(
+            config.data_dir,
+            config.image_size,
             config.num_regression,
-        )
-        test = labelled_arrays(
-            bbc_pose(config.data_dir, "test", config.image_size, box=box),
             config.num_test,
+            box=box,
+            distance=config.distance,
         )
-    joints = LabelledSplits(
-        *regression,
-        *test,
-        metric="within_distance",
-        distance=distance,
-        landmark_names=JOINTS,
-        name="bbc_pose",
-    )
     result = run_recipe_from(config, pairs, [joints])
-    add_results(result, distance_in_model_px=distance)
+    add_results(result, distance_in_model_px=joints.distance)
     return result
 
 

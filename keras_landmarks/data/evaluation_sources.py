@@ -5,11 +5,9 @@ each spec gives `LabelledSplits`, a regression split and a test split.
 """
 
 from keras_landmarks.data.datasets.aflw import aflw_splits
-from keras_landmarks.data.datasets.bbc_pose import JOINTS
-from keras_landmarks.data.datasets.bbc_pose import bbc_pose
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose_splits
 from keras_landmarks.data.datasets.celeba import mafl_splits
 from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
-from keras_landmarks.data.datasets.labelled_splits import read_labelled_splits
 from keras_landmarks.data.datasets.landmarks_file import landmarks_file_splits
 from keras_landmarks.data.ops.framing import DEFAULT_FIT
 from keras_landmarks.data.synthetic.faces import FRAMINGS
@@ -29,7 +27,8 @@ EVALUATION_SPECS = {
     "(NaN or null for a missing point)",
     "mafl:DIR": "MAFL (CelebA folder): the paper's regression and test splits",
     "aflw:DIR": "AFLW: the paper's regression and test splits",
-    "bbcpose:DIR": "BBC-Pose: train frames for the regression, test frames",
+    "bbcpose:DIR": "BBC-Pose: train frames for the regression (streamed), test "
+    "frames, both cropped around the signer; % within 6 original pixels",
 }
 # The specs whose images come from your files, which `fit` and `boxes` frame.
 FRAMED_KINDS = ("landmarks",)
@@ -99,16 +98,8 @@ def evaluation_splits(
     if kind == "aflw" and path:
         return aflw_splits(path, image_size, num_regression, num_test)
     if kind == "bbcpose" and path:
-        return read_labelled_splits(
-            bbc_pose,
-            path,
-            image_size,
-            ("train", "test"),
-            (num_regression, num_test),
-            metric="within_distance",
-            landmark_names=JOINTS,
-            name="bbc_pose",
-        )
+        # The recipe's protocol: signer crop, train frames streamed.
+        return bbc_pose_splits(path, image_size, num_regression, num_test)
     choices = "\n".join(
         f"  {name:18s} {text}" for name, text in EVALUATION_SPECS.items()
     )

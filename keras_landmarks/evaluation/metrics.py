@@ -7,6 +7,7 @@ missing point is left out of every mean.
 
 import numpy as np
 
+from keras_landmarks.data.datasets.bbc_pose import WITHIN_DISTANCE
 from keras_landmarks.evaluation._validation import as_points
 from keras_landmarks.evaluation._validation import check_reduction
 from keras_landmarks.evaluation._validation import check_same_shape
@@ -15,8 +16,8 @@ from keras_landmarks.integers import is_integer
 REDUCTIONS = ("mean", "per_point", "per_image", "none")
 
 # BBC-Pose (Charles et al. 2013; paper section 4.3): a joint counts as correct
-# when it lies within 6 pixels of the annotation.
-BBC_POSE_DISTANCE = 6.0
+# when it lies within 6 pixels of the annotation (the dataset's protocol).
+BBC_POSE_DISTANCE = WITHIN_DISTANCE
 
 
 def reduce_errors(errors, reduction):

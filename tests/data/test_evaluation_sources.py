@@ -33,3 +33,17 @@ def test_unknown_specs_and_misplaced_options_are_errors():
         evaluation_splits("synthetic-faces", 32, boxes="b.csv")
     with pytest.raises(ValueError, match="Expected"):
         evaluation_splits("mafl:/nonexistent/celeba", 32)
+
+
+def test_bbc_pose_is_evaluated_as_the_recipe_does(tmp_path):
+    from keras_landmarks.data.datasets.bbc_pose import bbc_pose_splits
+    from keras_landmarks.data.datasets.streamed_images import StreamedImages
+    from tests.data.datasets.test_bbc_pose import _bbc_pose
+
+    root = _bbc_pose(tmp_path)
+    splits = evaluation_splits(f"bbcpose:{root}", 40, 4, 3)
+    recipe = bbc_pose_splits(root, 40, 4, 3)  # recipes/bbcpose.py's defaults
+    assert isinstance(splits.train_images, StreamedImages)
+    assert splits.distance == recipe.distance != 6.0  # 6 px of the signer crop
+    np.testing.assert_array_equal(splits.train_landmarks, recipe.train_landmarks)
+    np.testing.assert_array_equal(splits.test_images, recipe.test_images)

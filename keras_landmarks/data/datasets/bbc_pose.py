@@ -31,6 +31,9 @@ import scipy.io
 
 from keras_landmarks.data.datasets.annotation_files import find_file
 from keras_landmarks.data.datasets.annotation_files import report_mismatch
+from keras_landmarks.data.datasets.labelled_splits import LabelledSplits
+from keras_landmarks.data.datasets.labelled_splits import labelled_arrays
+from keras_landmarks.data.datasets.labelled_splits import labelled_stream
 from keras_landmarks.data.files.file_listing import find_files
 from keras_landmarks.data.files.image_files import IMAGE_EXTENSIONS
 from keras_landmarks.data.files.image_files import image_dataset
@@ -47,6 +50,9 @@ JOINTS = (
     "left_shoulder",
 )
 SPLITS = ("train", "val", "test")
+# The protocol (Charles et al. 2013; paper section 4.3): a joint counts as
+# correct when it lies within 6 pixels of the annotation in the original frame.
+WITHIN_DISTANCE = 6.0
 # Our crop around the signer: the joints' extent enlarged by this factor (the
 # head and the hands reach beyond the joints; the paper crops around the signer
 # without giving a size).
@@ -229,3 +235,54 @@ def bbc_pose_pairs(
         ]
     source = FrameFiles(videos, boxes=boxes, validate=validate)
     return frame_pairs(source, image_size, **kwargs)
+
+
+def bbc_pose_splits(
+    root,
+    image_size=128,
+    num_regression=None,
+    num_test=None,
+    box="signer",
+    distance=WITHIN_DISTANCE,
+):
+    """The paper's BBC-Pose evaluation as `LabelledSplits`.
+
+    The regressor is fitted on train frames, streamed (`labelled_stream`: only
+    the joints are held, the frames are decoded a batch at a time when used,
+    so memory does not grow with their number), and tested on test frames;
+    both are cropped to `box` and scored as % of joints within `distance`
+    pixels of the ORIGINAL frame, converted into the model's frame.
+
+    Args:
+        root: the BBC-Pose folder (module docstring).
+        image_size: int, default 128.
+        num_regression, num_test: optional ints, the first frames of each
+            split only (default: all).
+        box: `"signer"` (default, the paper's crop around the signer,
+            `signer_crop_side`), a square `(x0, y0, x1, y1)`, or None (whole
+            frames resized: `distance` is then in the model's frame).
+        distance: float, default `WITHIN_DISTANCE` (6 original pixels).
+
+    Returns:
+        `LabelledSplits` named "bbc_pose", metric "within_distance".
+    """
+    if box is None:
+        model_distance = distance
+    else:
+        if isinstance(box, str):
+            side = signer_crop_side(read_bbc_pose_annotations(root))
+        else:
+            side = box[2] - box[0]
+        model_distance = original_distance_in_crop(distance, side, image_size)
+    regression = labelled_stream(
+        bbc_pose(root, "train", image_size, box=box), num_regression
+    )
+    test = labelled_arrays(bbc_pose(root, "test", image_size, box=box), num_test)
+    return LabelledSplits(
+        *regression,
+        *test,
+        metric="within_distance",
+        distance=model_distance,
+        landmark_names=JOINTS,
+        name="bbc_pose",
+    )

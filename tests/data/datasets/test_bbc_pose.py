@@ -7,9 +7,11 @@ import scipy.io
 from keras_landmarks.data.datasets.bbc_pose import SIGNER_CROP_MARGIN
 from keras_landmarks.data.datasets.bbc_pose import bbc_pose
 from keras_landmarks.data.datasets.bbc_pose import bbc_pose_pairs
+from keras_landmarks.data.datasets.bbc_pose import bbc_pose_splits
 from keras_landmarks.data.datasets.bbc_pose import original_distance_in_crop
 from keras_landmarks.data.datasets.bbc_pose import read_bbc_pose_annotations
 from keras_landmarks.data.datasets.bbc_pose import signer_crop_side
+from keras_landmarks.data.datasets.streamed_images import StreamedImages
 from tests.data.fixtures import blob_image
 from tests.data.fixtures import centroids
 from tests.data.fixtures import write_image
@@ -96,3 +98,22 @@ def test_signer_crop_is_one_square_per_video_and_6px_is_measured_in_the_frame(
     assert pairs[0]["source"].shape == (40, 40, 3)
     with pytest.raises(ValueError, match="box='face'"):
         bbc_pose(root, "test", 40, box="face")
+
+
+def test_the_evaluation_splits_stream_the_train_frames_in_the_signer_crop(tmp_path):
+    root = _bbc_pose(tmp_path)
+    splits = bbc_pose_splits(root, 40, num_regression=5)
+    side = signer_crop_side(read_bbc_pose_annotations(root))
+    assert splits.distance == pytest.approx(6 * 39 / side)
+    assert (splits.metric, splits.name) == ("within_distance", "bbc_pose")
+    # Train frames: streamed (only the joints held), the first 5, signer crop.
+    assert isinstance(splits.train_images, StreamedImages)
+    assert len(splits.train_images) == 5 and splits.train_landmarks.shape == (5, 7, 2)
+    cropped = list(bbc_pose(root, "train", 40, box="signer").take(5))
+    np.testing.assert_allclose(
+        splits.train_landmarks, np.stack([e["landmarks"] for e in cropped]), atol=1e-5
+    )
+    assert splits.test_images.shape == (12, 40, 40, 3)
+    # Whole frames: the distance stays in the model's frame.
+    whole = bbc_pose_splits(root, 40, 2, 2, box=None, distance=6.0)
+    assert whole.distance == 6.0 and whole.test_images.shape == (2, 40, 40, 3)
