@@ -115,11 +115,11 @@ def test_records_are_written_as_the_run_goes_and_atomically(
     inputs = [_good_image(tmp_path / f"{i}.png", seed=i) for i in range(3)]
     real_resize, calls = detection_run.resize_for_model, []
 
-    def resize_then_crash(images, size):
+    def resize_then_crash(images, size, fit):
         calls.append(1)
         if len(calls) == 3:  # a crash (or a kill) at the third input
             raise RuntimeError("injected crash")
-        return real_resize(images, size)
+        return real_resize(images, size, fit)
 
     monkeypatch.setattr(detection_run, "resize_for_model", resize_then_crash)
     with pytest.raises(RuntimeError, match="injected crash"):
