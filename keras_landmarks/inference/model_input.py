@@ -1,5 +1,7 @@
 """Frames to the detector's input size, and its keypoints back to the frames."""
 
+import functools
+
 import numpy as np
 
 from keras_landmarks.data.ops.framing import DEFAULT_FIT
@@ -7,7 +9,6 @@ from keras_landmarks.data.ops.framing import check_fit
 from keras_landmarks.data.ops.framing import framing_box
 from keras_landmarks.data.ops.framing import to_image_pixels
 from keras_landmarks.data.ops.image_geometry import crop_and_resize
-from keras_landmarks.data.ops.image_geometry import full_image_box
 
 
 def model_box(frame, image_size, fit=DEFAULT_FIT):
@@ -24,10 +25,18 @@ def model_box(frame, image_size, fit=DEFAULT_FIT):
         float32 numpy `(4,)`, pixel-centre coordinates of `frame`.
     """
     check_fit(fit)
-    box = full_image_box(np.zeros(np.shape(frame)[:2] + (1,), np.uint8))
+    height, width = np.shape(frame)[:2]
+    return np.array(_box_of_size(height, width, tuple(image_size), fit), np.float32)
+
+
+@functools.lru_cache(maxsize=64)
+def _box_of_size(height, width, image_size, fit):
+    # One box per frame size: a video's frames share it, so a long track
+    # computes it once instead of once per frame.
+    box = np.array([0.0, 0.0, width - 1.0, height - 1.0], np.float32)
     if fit is not None:
         box = framing_box(box, image_size, fit)
-    return np.asarray(box, np.float32)
+    return tuple(float(v) for v in np.asarray(box))
 
 
 def resize_for_model(frames, image_size, fit=DEFAULT_FIT):
@@ -68,5 +77,7 @@ def to_frame_pixels(keypoints, model_size, frame_size, fit=DEFAULT_FIT):
         frame_size: `(height, width)` of the frame.
         fit: `"crop"` (default), `"pad"` or None; see `model_box`.
     """
-    box = model_box(np.zeros(tuple(frame_size) + (1,)), model_size, fit)
+    check_fit(fit)
+    height, width = frame_size
+    box = _box_of_size(int(height), int(width), tuple(model_size), fit)
     return to_image_pixels(keypoints, box, tuple(model_size))
