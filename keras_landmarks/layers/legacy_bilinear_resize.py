@@ -77,9 +77,13 @@ def _resize_axis(x, axis, out_size):
     for phase in range(phases_count):
         start, remainder = divmod(phase * in_step, phases_count)
         # `common` pixels, `in_step` apart: the lower neighbours of this phase.
+        # An upsampling's phases read every pixel: the tensor itself, not a
+        # slice of it (each slice's gradient is a full-size scatter).
+        whole = start == 0 and in_step == 1 and common == in_size
         lower = before + (slice(start, start + in_step * (common - 1) + 1, in_step),)
+        lower_x = x if whole else x[lower]
         if remainder == 0:
-            phases.append(x[lower])
+            phases.append(lower_x)
             continue
         if upper is None:
             # The upper neighbour of every input pixel, the last one clamped.
@@ -87,8 +91,9 @@ def _resize_axis(x, axis, out_size):
                 [x[before + (slice(1, None),)], x[before + (slice(-1, None),)]],
                 axis=axis,
             )
+        upper_x = upper if whole else upper[lower]
         weight = ops.cast(remainder / phases_count, x.dtype)
-        phases.append(x[lower] + weight * (upper[lower] - x[lower]))
+        phases.append(lower_x + weight * (upper_x - lower_x))
     if phases_count == 1:
         return phases[0]
     # (..., common, phases, ...) -> (..., out_size, ...): phase r of step k

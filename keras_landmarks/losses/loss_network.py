@@ -70,7 +70,7 @@ class VGGFeatures(keras.layers.Layer):
         self.weights_spec = weights
         self.layer_names = layers
         self.preprocessing = "torchvision" if weights == "torchvision" else "caffe"
-        self.model = _build_truncated_vgg(network, weights, layers)
+        self.model = _build_truncated_vgg(network, weights, layers, self.compute_dtype)
         self.trainable = False
 
     def build(self, input_shape):
@@ -111,7 +111,13 @@ def _application(network):
     }[network]
 
 
-def _build_truncated_vgg(network, weights, layers):
+def _build_truncated_vgg(network, weights, layers, dtype):
+    """The truncated VGG with its weights stored in `dtype`, the compute dtype.
+
+    The network is frozen, so it needs no float32 master copy of its weights
+    under a mixed policy: stored in the compute dtype, they are not cast again
+    at every call (the same rounded values the cast gave).
+    """
     application = _application(network)
     local_file = None
     if weights == "torchvision":
@@ -135,6 +141,9 @@ def _build_truncated_vgg(network, weights, layers):
                 "(include_top=False), weights='imagenet' when online, or "
                 "weights='torchvision' for VGG-16. " + OFFLINE_HOWTO
             )
+    # keras.applications take no dtype: their layers follow the global policy.
+    global_policy = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(dtype)
     try:
         base = application(
             include_top=False,
@@ -148,6 +157,8 @@ def _build_truncated_vgg(network, weights, layers):
             f"Could not get Keras' ImageNet {network.upper()} weights (no network "
             f"access?): {error}. " + OFFLINE_HOWTO
         ) from error
+    finally:
+        keras.config.set_dtype_policy(global_policy)
     if local_file is not None:
         try:
             base.load_weights(local_file)

@@ -1,6 +1,7 @@
 """The loss network (VGG features) behind `PerceptualLoss`: its layers, its
 weights and the errors when they cannot be had."""
 
+import keras
 import numpy as np
 import pytest
 
@@ -68,3 +69,39 @@ def test_pretrained_vgg16_features_respond_to_structure_not_noise():
 
 def _mse(a, b):
     return float(np.mean((to_numpy(a) - to_numpy(b)) ** 2))
+
+
+def _vgg16_features(layers=("conv1_2", "conv3_2")):
+    with pytest.warns(RandomLossNetworkWarning):
+        return PerceptualLoss(network="vgg16", weights=None, layers=layers).network
+
+
+def test_frozen_weights_are_stored_in_the_compute_dtype_under_a_mixed_policy():
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    features = _vgg16_features()
+    assert keras.config.dtype_policy().name == "mixed_bfloat16"  # restored
+    dtypes = {keras.backend.standardize_dtype(w.dtype) for w in features.weights}
+    assert dtypes == {"bfloat16"}
+    keras.config.set_dtype_policy("float32")
+    dtypes = {keras.backend.standardize_dtype(w.dtype) for w in _vgg16_features().weights}
+    assert dtypes == {"float32"}
+
+
+def test_compute_dtype_weights_give_the_features_of_float32_weights_cast_per_call():
+    from keras_landmarks.losses.loss_network import _build_truncated_vgg
+
+    keras.config.set_dtype_policy("mixed_bfloat16")
+    features = _vgg16_features()
+    # What the loss network was before: float32 weights, cast at every call.
+    cast_per_call = _build_truncated_vgg(
+        "vgg16", None, ("conv1_2", "conv3_2"), "mixed_bfloat16"
+    )
+    cast_per_call.set_weights(features.model.get_weights())
+    assert keras.backend.standardize_dtype(cast_per_call.weights[0].dtype) == "float32"
+    images = np.random.default_rng(0).uniform(0, 255, (2, 24, 24, 3))
+    x = keras.ops.cast(images, "bfloat16")
+    for ours, theirs in zip(features.model(x), cast_per_call(x), strict=True):
+        ours = to_numpy(keras.ops.cast(ours, "float32"))
+        theirs = to_numpy(keras.ops.cast(theirs, "float32"))
+        assert ours.shape == theirs.shape and np.abs(ours).max() > 0
+        np.testing.assert_array_equal(ours, theirs)
