@@ -12,14 +12,18 @@ For the active Keras backend and one compile mode, this times, after warm-up:
 and sets each against its analytic FLOP count (`keras_landmarks.profiling.flops`)
 to give GFLOP/s per part. The VGG's share of the step is the difference of the
 first two timings. `--precision mixed_bfloat16` runs all of it under that dtype
-policy. On PyTorch, `--op-table` also prints the `torch.profiler` table of the
-operators with the most self CPU time over a few full steps; on any backend,
+policy. `--op-table` also prints the operators with the most time over a few full
+steps: on PyTorch the `torch.profiler` table (self CPU time), on TensorFlow a table
+per operator type read from a `tf.profiler` trace (without XLA; times summed over
+the threads, so they add up to more than the step); on any backend,
 `--plain-op-table` prints the same table for the plain-PyTorch step of the same
 size, batch, VGG and precision (`benchmarks/plain_pytorch_step.py`, in its own
 process), so that the two profiles can be set side by side.
 
     KERAS_BACKEND=tensorflow python benchmarks/profile_step.py
     KERAS_BACKEND=torch python benchmarks/profile_step.py --op-table
+    KERAS_BACKEND=tensorflow python benchmarks/profile_step.py --vgg vgg16 \
+        --precision mixed_bfloat16 --op-table
     KERAS_BACKEND=torch python benchmarks/profile_step.py --vgg vgg16 \
         --precision mixed_bfloat16 --op-table --plain-op-table
 
@@ -145,8 +149,12 @@ def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg, preci
     ]
 
 
-def torch_op_table(image_size, batch_size, vgg, steps, precision, limit=15):
-    """`torch.profiler` table of the full step's operators by self CPU time."""
+def torch_op_table(
+    image_size, batch_size, vgg, steps, precision, limit=15, by_shape=False
+):
+    """`torch.profiler` table of the full step's operators by self CPU time;
+    `by_shape`: one row per operator and input shapes (which copies are layout
+    conversions of activations, which of kernels)."""
     import torch
 
     model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
@@ -155,10 +163,77 @@ def torch_op_table(image_size, batch_size, vgg, steps, precision, limit=15):
         for k, v in random_batch(batch_size, image_size).items()
     }
     model.train_on_batch(batch)
-    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as p:
+    activities = [torch.profiler.ProfilerActivity.CPU]
+    with torch.profiler.profile(activities=activities, record_shapes=by_shape) as p:
         for _ in range(steps):
             model.train_on_batch(batch)
-    return p.key_averages().table(sort_by="self_cpu_time_total", row_limit=limit)
+    averages = p.key_averages(group_by_input_shape=by_shape)
+    return averages.table(
+        sort_by="self_cpu_time_total", row_limit=limit, max_shapes_column_width=70
+    )
+
+
+# Events of a TensorFlow trace that wrap operators rather than being one.
+TF_WRAPPER_EVENTS = ("Process", "Run")
+
+
+def tensorflow_op_table(image_size, batch_size, vgg, steps, precision, limit=15):
+    """Per operator type, the time of the full step's TensorFlow operators over
+    `steps` steps (`tf.profiler` trace, without XLA): calls, milliseconds summed
+    over the threads, share of that sum."""
+    import collections
+    import shutil
+    import tempfile
+
+    import tensorflow as tf
+    from tensorflow.tsl.profiler.protobuf import xplane_pb2
+
+    model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
+    batch = {
+        k: keras.ops.convert_to_tensor(v)
+        for k, v in random_batch(batch_size, image_size).items()
+    }
+    model.train_on_batch(batch)
+    logdir = tempfile.mkdtemp(prefix="profile_step_")
+    try:
+        tf.profiler.experimental.start(logdir)
+        for _ in range(steps):
+            model.train_on_batch(batch)
+        tf.profiler.experimental.stop()
+        space = xplane_pb2.XSpace()
+        (path,) = [
+            os.path.join(folder, name)
+            for folder, _, names in os.walk(logdir)
+            for name in names
+            if name.endswith(".xplane.pb")
+        ]
+        with open(path, "rb") as f:
+            space.ParseFromString(f.read())
+    finally:
+        shutil.rmtree(logdir, ignore_errors=True)
+    totals = collections.defaultdict(lambda: [0, 0.0])
+    for plane in space.planes:
+        if not plane.name.startswith("/host:"):
+            continue
+        names = {key: value.name for key, value in plane.event_metadata.items()}
+        for line in plane.lines:
+            for event in line.events:
+                # Operator events are named "<node name>:<op type>".
+                name = names.get(event.metadata_id, "")
+                op_type = name.rpartition(":")[2].strip() if ":" in name else None
+                if not op_type or op_type in TF_WRAPPER_EVENTS:
+                    continue
+                if op_type.startswith("__"):  # the traced function itself
+                    continue
+                totals[op_type][0] += 1
+                totals[op_type][1] += event.duration_ps / 1e9
+    total_ms = sum(ms for _, ms in totals.values())
+    lines = [f"{'op type':<40} {'calls':>7} {'ms':>10} {'of op time':>10}"]
+    ranked = sorted(totals.items(), key=lambda item: -item[1][1])
+    for op_type, (calls, ms) in ranked[:limit]:
+        lines.append(f"{op_type:<40} {calls:>7} {ms:>10.1f} {ms / total_ms:>10.1%}")
+    lines.append(f"{'all operators':<40} {'':>7} {total_ms:>10.1f}")
+    return "\n".join(lines)
 
 
 def plain_op_table(image_size, batch_size, vgg, steps, warmup, precision, limit=15):
@@ -179,7 +254,16 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--vgg", default="vgg19", choices=("vgg16", "vgg19"))
     parser.add_argument("--precision", default="float32", choices=PRECISIONS)
-    parser.add_argument("--op-table", action="store_true", help="PyTorch only")
+    parser.add_argument(
+        "--op-table",
+        action="store_true",
+        help="per-operator times of the full step (TensorFlow or PyTorch)",
+    )
+    parser.add_argument(
+        "--op-shapes",
+        action="store_true",
+        help="with --op-table on PyTorch: a row per operator and input shapes",
+    )
     parser.add_argument(
         "--plain-op-table",
         action="store_true",
@@ -191,8 +275,10 @@ def main(argv=None):
     mode = args.mode or next(iter(modes))
     if mode not in modes:
         parser.error(f"--mode must be one of {sorted(modes)}. Received: {mode!r}")
-    if args.op_table and keras.backend.backend() != "torch":
-        parser.error("--op-table needs KERAS_BACKEND=torch")
+    if args.op_table and keras.backend.backend() not in ("tensorflow", "torch"):
+        parser.error("--op-table needs KERAS_BACKEND=tensorflow or torch")
+    if args.op_shapes and not (args.op_table and keras.backend.backend() == "torch"):
+        parser.error("--op-shapes goes with --op-table on KERAS_BACKEND=torch")
     machine = machine_info()
     rows = profile(
         mode,
@@ -226,11 +312,15 @@ def main(argv=None):
     }
     shape = (args.image_size, args.batch, args.vgg, args.steps)
     if args.op_table:
-        table = torch_op_table(*shape, args.precision)
+        backend = keras.backend.backend()
+        if backend == "torch":
+            table = torch_op_table(*shape, args.precision, by_shape=args.op_shapes)
+        else:
+            table = tensorflow_op_table(*shape, args.precision)
         keras.config.set_dtype_policy("float32")
-        print(f"keras-landmarks torch-eager {args.precision}, {args.steps} steps:")
+        print(f"keras-landmarks {backend} {args.precision}, {args.steps} steps:")
         print(table)
-        result["torch_op_table"] = table
+        result[f"{backend}_op_table"] = table
     if args.plain_op_table:
         table = plain_op_table(*shape, args.warmup, args.precision)
         print(f"plain PyTorch {args.precision}, {args.steps} steps:")

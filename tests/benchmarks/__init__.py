@@ -33,8 +33,8 @@ def run_benchmark(script, arguments, capsys, monkeypatch):
     In this process rather than a fresh one: a fresh interpreter imports the
     backend again (about 15 s of the CI's time per run on TensorFlow). That the
     scripts start and import in a fresh interpreter is checked once, by
-    `test_profile_step.test_op_table_needs_torch` (profile_step.py imports
-    train_step.py; TensorFlow and JAX).
+    `test_profile_step.test_op_table_needs_tensorflow_or_torch` (profile_step.py
+    imports train_step.py; in the JAX lane).
     """
     monkeypatch.setattr(sys, "argv", [str(script), *arguments])
     monkeypatch.setattr(sys, "path", list(sys.path))  # the script prepends its folder

@@ -26,8 +26,10 @@ def test_tiny_profile_writes_json(tmp_path, capsys, monkeypatch):
     # VGG-16, the smaller of the two loss networks: the same code path, less to
     # trace and compile.
     arguments += ["--vgg", "vgg16", "--json", str(out)]
-    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
+    if os.environ.get("KERAS_BACKEND", "tensorflow") in ("torch", "tensorflow"):
         arguments.append("--op-table")
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
+        arguments.append("--op-shapes")
     backend, stdout = run_benchmark(SCRIPT, arguments, capsys, monkeypatch)
     result = json.loads(out.read_text())
     assert result["backend"] == backend
@@ -41,12 +43,23 @@ def test_tiny_profile_writes_json(tmp_path, capsys, monkeypatch):
     assert rows["VGG share (full - without)"]["gflop"] > rows[PARTS[1]]["gflop"]
     if backend == "torch":
         assert "aten::" in result["torch_op_table"]
+        # --op-shapes: a row per input shape, e.g. a copy of a kernel.
+        assert "Input Shapes" in result["torch_op_table"]
+        assert "[[" in result["torch_op_table"]
+    if backend == "tensorflow":
+        table = result["tensorflow_op_table"].splitlines()
+        # Operator types from the trace, convolutions among them, no wrappers.
+        types = [line.split()[0] for line in table[1:-1]]
+        assert any("Conv2D" in name for name in types), table
+        assert not {"Process", "Run"} & set(types)
+        assert not any(name.startswith("__") for name in types)
+        assert float(table[-1].split()[-1]) > 0  # the summed milliseconds
     assert "GFLOP/s" in stdout
 
 
-def test_op_table_needs_torch():
-    if os.environ.get("KERAS_BACKEND", "tensorflow") == "torch":
-        pytest.skip("the error is for the other backends")
+def test_op_table_needs_tensorflow_or_torch():
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "jax":
+        pytest.skip("the error is for JAX")
     completed = subprocess.run(
         [sys.executable, str(SCRIPT), "--op-table"],
         capture_output=True,
@@ -54,7 +67,7 @@ def test_op_table_needs_torch():
         timeout=300,
     )
     assert completed.returncode == 2
-    assert "--op-table needs KERAS_BACKEND=torch" in completed.stderr
+    assert "--op-table needs KERAS_BACKEND=tensorflow or torch" in completed.stderr
 
 
 @pytest.mark.skipif(
