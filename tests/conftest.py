@@ -1,5 +1,7 @@
 import gc
 import os
+import shutil
+import tempfile
 
 import keras
 import pytest
@@ -32,6 +34,34 @@ os.environ[CPU_FLAGS_ENV] = FAKE_CPUS[_test_cpu]
 # KERAS_LANDMARKS_TEST_EVERY_BACKEND=1 runs them in every lane.
 KERAS_FREE_LANE = "torch"
 EVERY_BACKEND_ENV = "KERAS_LANDMARKS_TEST_EVERY_BACKEND"
+
+
+# JAX compiles every new model's step, and many tests build the same tiny
+# models: a persistent compilation cache (keyed by the computation, not the
+# Python function) lets a later test, and a test's subprocesses, load what an
+# earlier one compiled. It lives in a fresh folder for this run only (removed at
+# the end), so no run sees another's; JAX_COMPILATION_CACHE_DIR set by the caller
+# wins, and KERAS_LANDMARKS_TEST_JAX_CACHE=0 turns it off.
+JAX_CACHE_ENV = "JAX_COMPILATION_CACHE_DIR"
+TEST_JAX_CACHE_ENV = "KERAS_LANDMARKS_TEST_JAX_CACHE"
+_jax_cache_dir = None
+if (
+    keras.backend.backend() == "jax"
+    and not os.environ.get(JAX_CACHE_ENV)
+    and os.environ.get(TEST_JAX_CACHE_ENV, "1") != "0"
+):
+    import jax
+
+    _jax_cache_dir = tempfile.mkdtemp(prefix="keras_landmarks_tests_jax_cache_")
+    os.environ[JAX_CACHE_ENV] = _jax_cache_dir
+    os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] = "0"
+    jax.config.update("jax_compilation_cache_dir", _jax_cache_dir)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _jax_cache_dir is not None:
+        shutil.rmtree(_jax_cache_dir, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -83,7 +83,9 @@ def test_frozen_weights_are_stored_in_the_compute_dtype_under_a_mixed_policy():
     dtypes = {keras.backend.standardize_dtype(w.dtype) for w in features.weights}
     assert dtypes == {"bfloat16"}
     keras.config.set_dtype_policy("float32")
-    dtypes = {keras.backend.standardize_dtype(w.dtype) for w in _vgg16_features().weights}
+    dtypes = {
+        keras.backend.standardize_dtype(w.dtype) for w in _vgg16_features().weights
+    }
     assert dtypes == {"float32"}
 
 
