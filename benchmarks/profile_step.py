@@ -149,6 +149,17 @@ def profile(mode, jit_compile, image_size, batch_size, warmup, steps, vgg, preci
     ]
 
 
+def _warm_model(image_size, batch_size, vgg, precision):
+    """The paper model (not compiled with XLA) and a batch, after one step."""
+    model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
+    batch = {
+        k: keras.ops.convert_to_tensor(v)
+        for k, v in random_batch(batch_size, image_size).items()
+    }
+    model.train_on_batch(batch)
+    return model, batch
+
+
 def torch_op_table(
     image_size, batch_size, vgg, steps, precision, limit=15, by_shape=False
 ):
@@ -157,12 +168,7 @@ def torch_op_table(
     conversions of activations, which of kernels)."""
     import torch
 
-    model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
-    batch = {
-        k: keras.ops.convert_to_tensor(v)
-        for k, v in random_batch(batch_size, image_size).items()
-    }
-    model.train_on_batch(batch)
+    model, batch = _warm_model(image_size, batch_size, vgg, precision)
     activities = [torch.profiler.ProfilerActivity.CPU]
     with torch.profiler.profile(activities=activities, record_shapes=by_shape) as p:
         for _ in range(steps):
@@ -188,12 +194,7 @@ def tensorflow_op_table(image_size, batch_size, vgg, steps, precision, limit=15)
     import tensorflow as tf
     from tensorflow.tsl.profiler.protobuf import xplane_pb2
 
-    model = _model(lambda: _perceptual_loss(vgg), False, image_size, precision)
-    batch = {
-        k: keras.ops.convert_to_tensor(v)
-        for k, v in random_batch(batch_size, image_size).items()
-    }
-    model.train_on_batch(batch)
+    model, batch = _warm_model(image_size, batch_size, vgg, precision)
     logdir = tempfile.mkdtemp(prefix="profile_step_")
     try:
         tf.profiler.experimental.start(logdir)
@@ -201,13 +202,18 @@ def tensorflow_op_table(image_size, batch_size, vgg, steps, precision, limit=15)
             model.train_on_batch(batch)
         tf.profiler.experimental.stop()
         space = xplane_pb2.XSpace()
-        (path,) = [
+        paths = [
             os.path.join(folder, name)
             for folder, _, names in os.walk(logdir)
             for name in names
             if name.endswith(".xplane.pb")
         ]
-        with open(path, "rb") as f:
+        if len(paths) != 1:
+            raise RuntimeError(
+                f"tf.profiler wrote {len(paths)} .xplane.pb traces into {logdir}; "
+                "expected one"
+            )
+        with open(paths[0], "rb") as f:
             space.ParseFromString(f.read())
     finally:
         shutil.rmtree(logdir, ignore_errors=True)

@@ -70,6 +70,17 @@ def test_op_table_needs_tensorflow_or_torch():
     assert "--op-table needs KERAS_BACKEND=tensorflow or torch" in completed.stderr
 
 
+def test_op_shapes_needs_the_torch_op_table(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the script prepends its folder
+    profile_step = load_benchmark("profile_step")
+    with pytest.raises(SystemExit) as exit_info:
+        profile_step.main(["--op-shapes"])
+    assert exit_info.value.code == 2
+    assert "--op-shapes goes with --op-table on KERAS_BACKEND=torch" in (
+        capsys.readouterr().err
+    )
+
+
 @pytest.mark.skipif(
     keras.backend.backend() != "torch",
     reason="the plain-PyTorch step is profiled in its own process, whatever the "
